@@ -1,0 +1,40 @@
+# futex-cow: a Linux 2.5.38 patch series and the tooling around it.
+# See README.  Every target is a thin wrapper around scripts/.
+
+SHELL := /bin/sh
+VARIANTS := vanilla-up vanilla-smp patched-up patched-smp
+
+.PHONY: all run check check-host check-kernel kernel $(VARIANTS) clean help
+
+all: run
+
+help:
+	@echo "make run           get the tree, build, boot and test every kernel, report"
+	@echo "make check         the test suite (TAP): host tests and kernel stages"
+	@echo "make check-host    only the tests that need no kernel tree"
+	@echo "make kernel        fetch and verify the pristine 2.5.38 tree"
+	@echo "make VARIANT       build one of: $(VARIANTS)"
+	@echo "make clean         remove build output in the checkout (not the cache)"
+
+run:
+	scripts/run
+
+# Host-side tests first (seconds), then the kernel stages (minutes).
+HOST_TESTS := $(wildcard tests/*/*.t) tests/guest-host.t tests/scripts.t
+KERNEL_TESTS := tests/kernel.t
+
+check:
+	prove -v $(HOST_TESTS) $(KERNEL_TESTS)
+
+check-host:
+	prove -v $(HOST_TESTS)
+
+kernel:
+	scripts/get-kernel
+
+$(VARIANTS):
+	scripts/build $@
+
+clean:
+	rm -rf results
+	for d in tests/*/Makefile; do $(MAKE) -C $${d%/Makefile} clean; done

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Group "cow": lost futex wakeups after copy-on-write.
+ *
+ * 2.5.38 sys_futex() pins the page with get_user_pages() and hashes a
+ * waiter by (struct page *, offset).  A thread waits on a word in a
+ * private page, so the page is pinned (page_count >= 2) and mapped in
+ * one mm.  Then:
+ *
+ *   1. the process forks: copy_page_range() write-protects the pte in
+ *      both parent and child (the page is now shared copy-on-write);
+ *   2. some thread of the parent writes to the page: do_wp_page() sees
+ *      page_count > 1 (the child's mapping, and in any case the
+ *      sleeping waiter's own pin) and gives the parent a fresh copy;
+ *   3. the parent calls FUTEX_WAKE: get_user_pages() now returns the
+ *      new page, the key differs from the waiter's, nobody is woken.
+ *      The waiter sleeps on, on a page no longer mapped anywhere.
+ *
+ * Because the waiter's pin alone keeps page_count > 1, the copy happens
+ * even when the child has already exited, or after the child wrote
+ * first (and so took a copy itself).  No fork is needed at all when the
+ * waiter's page is the ZERO_PAGE or a page-cache page of a private file
+ * mapping: the first write is then a copy-on-write too.
+ *
+ * Every test asserts what a correct kernel does: the wake finds the
+ * waiter (FUTEX_WAKE returns 1) and the waiter's FUTEX_WAIT returns 0.
+ * On vanilla 2.5.38 they fail deterministically (the waiter gives up
+ * with -ETIMEDOUT after WAITER_TIMEOUT_MS); they are TODO_COW in
+ * list.h.  basic_fork_nowrite and basic_fork_child_writes are the
+ * controls: the same fork, but no copy in the waker's mm.
+ */
+#include "tests.h"
+
+enum cow_mode {
+	NO_WRITE,	/* nobody writes: no COW in the parent */
+	CHILD_ONLY,	/* only the child writes: the parent keeps the page */
+	PARENT,		/* the parent writes while the child lives */
+	CHILD_EXITED,	/* the child exits (and is reaped), then the parent writes */
+	CHILD_FIRST,	/* the child writes, then the parent */
+	OTHER_WORD,	/* the parent writes another word of the page */
+};
+
+static const char *const mode_name[] = {
+	[NO_WRITE]	= "no write",
+	[CHILD_ONLY]	= "only the child writes",
+	[PARENT]	= "parent writes, child alive",
+	[CHILD_EXITED]	= "parent writes after the child exited",
+	[CHILD_FIRST]	= "child writes, then the parent",
+	[OTHER_WORD]	= "parent writes another word of the page",
+};
+
+/*
+ * Pages of their own in .bss and .data (nothing else lives in them, so
+ * nothing but the test writes there).
+ */
+static int bss_page[PAGE_SIZE / sizeof(int)]
+	__attribute__((aligned(PAGE_SIZE)));
+static int data_page[PAGE_SIZE / sizeof(int)]
+	__attribute__((aligned(PAGE_SIZE))) = { 1 };
+static int data_page2[PAGE_SIZE / sizeof(int)]
+	__attribute__((aligned(PAGE_SIZE))) = { 1 };
+
+static int report(const char *what, long woken, struct waiter *w, long ret)
+{
+	EXPECT(woken == 1, "%s: FUTEX_WAKE woke %ld waiter(s), want 1",
+	       what, woken);
+	EXPECT(ret == 0, "%s: waiter's FUTEX_WAIT returned %s after %ld ms,"
+	       " want 0 (woken)", what, rt_errname(ret), (long)w->elapsed_ms);
+	return tap_result();
+}
+
+static void write_byte(int fd)
+{
+	char c = 'x';
+
+	while (sys_write(fd, &c, 1) == -EINTR)
+		;
+}
+
+static void read_byte(int fd)
+{
+	char c;
+
+	while (sys_read(fd, &c, 1) == -EINTR)
+		;
+}
+
+/*
+ * A waiter thread sleeps on *f (a word of a private page, value 0); the
+ * process forks, the page is written as mode says, the parent wakes.
+ */
+static int cow_run(volatile int *f, enum cow_mode mode)
+{
+	int c2p[2], p2c[2];	/* child -> parent "ready", parent -> child "done" */
+	struct waiter w;
+	long woken, ret, pid;
+
+	f[0] = 0;		/* a private page of our own, holding 0 */
+	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
+	REQUIRE(waiter_start(&w, f, 0, WAITER_TIMEOUT_MS) == 0,
+		"waiter did not sleep");
+
+	pid = sys_fork();
+	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+	if (pid == 0) {
+		if (mode == CHILD_EXITED)
+			sys_exit(0);
+		if (mode == CHILD_FIRST || mode == CHILD_ONLY)
+			f[0] = 2;	/* the child's copy-on-write */
+		write_byte(c2p[1]);
+		read_byte(p2c[0]);	/* live until the parent is done */
+		sys_exit(0);
+	}
+
+	if (mode == CHILD_EXITED)
+		EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	else
+		read_byte(c2p[0]);
+
+	if (mode == OTHER_WORD)
+		f[PAGE_SIZE / sizeof(int) / 2] = 1;
+	else if (mode != NO_WRITE && mode != CHILD_ONLY)
+		f[0] = 1;	/* e.g. a mutex unlock: the parent's COW */
+	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
+	ret = waiter_join(&w);
+
+	if (mode != CHILD_EXITED) {
+		write_byte(p2c[1]);
+		EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	}
+	sys_close(c2p[0]);
+	sys_close(c2p[1]);
+	sys_close(p2c[0]);
+	sys_close(p2c[1]);
+	return report(mode_name[mode], woken, &w, ret);
+}
+
+static volatile int *anon_page(void)
+{
+	volatile int *p = rt_private_page();
+
+	if (!p)
+		tap_diag("mmap of a private page failed");
+	return p;
+}
+
+/* the controls (group basic) */
+int basic_fork_nowrite(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, NO_WRITE);
+}
+
+int basic_fork_child_writes(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, CHILD_ONLY);
+}
+
+int cow_parent_writes(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, PARENT);
+}
+
+int cow_child_exited(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, CHILD_EXITED);
+}
+
+int cow_child_first(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, CHILD_FIRST);
+}
+
+int cow_other_word(void)
+{
+	volatile int *f = anon_page();
+
+	REQUIRE(f, "no page");
+	return cow_run(f, OTHER_WORD);
+}
+
+int cow_bss(void)
+{
+	return cow_run(bss_page, PARENT);
+}
+
+int cow_data(void)
+{
+	return cow_run(data_page, PARENT);
+}
+
+/*
+ * FUTEX_FD pins the page too (for as long as the fd is queued): the
+ * fd's wakeup is lost the same way, and poll() never says POLLIN.
+ */
+int cow_fd(void)
+{
+	volatile int *f = anon_page();
+	int c2p[2], p2c[2];
+	long fd, pid, woken;
+	int ok;
+
+	REQUIRE(f, "no page");
+	f[0] = 0;
+	fd = sys_futex(f, FUTEX_FD, 0, NULL);
+	if (fd == -ENOSYS && tap_host)
+		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	REQUIRE(fd >= 0, "FUTEX_FD: %s", rt_errname(fd));
+	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
+
+	pid = sys_fork();
+	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+	if (pid == 0) {
+		write_byte(c2p[1]);
+		read_byte(p2c[0]);
+		sys_exit(0);
+	}
+	read_byte(c2p[0]);
+	f[0] = 1;
+	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
+	{
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		ok = sys_poll(&p, 1, 1000) == 1 && (p.revents & POLLIN);
+	}
+	write_byte(p2c[1]);
+	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	EXPECT(woken == 1, "FUTEX_WAKE woke %ld waiter(s), want 1 (the fd)",
+	       woken);
+	EXPECT(ok, "the FUTEX_FD fd is not readable after the wake");
+	sys_close(fd);
+	return tap_result();
+}
+
+/*
+ * No fork: the waiter pinned a page that the first write replaces.
+ * The wait happens on the ZERO_PAGE (an anonymous page never written)
+ * or on the page-cache page of .data (a private file mapping never
+ * written), then the process writes the word and wakes.
+ */
+static int nofork_run(volatile int *f, int val, const char *what)
+{
+	struct waiter w;
+	long woken, ret;
+
+	REQUIRE(waiter_start(&w, f, val, WAITER_TIMEOUT_MS) == 0,
+		"waiter did not sleep");
+	f[0] = val + 1;		/* the first write: copy-on-write */
+	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
+	ret = waiter_join(&w);
+	return report(what, woken, &w, ret);
+}
+
+int cow_nofork_zero(void)
+{
+	/* not rt_private_page(): that one touches the page */
+	volatile int *f = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+
+	REQUIRE(f, "mmap");
+	return nofork_run(f, 0, "zero page, first write");
+}
+
+int cow_nofork_file(void)
+{
+	/* never written by this process or by the runner it forked from */
+	return nofork_run(data_page2, 1, ".data page, first write");
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The test table.  One line per test, in running order:
+ *
+ *	T(name, "group[,group...]", timeout in seconds, flags)
+ *
+ * name is both the TAP name and the C function, int name(void), which
+ * returns TEST_PASS / TEST_FAIL / TEST_SKIP (rt/tap.h).  The timeout is
+ * the runner's hard limit: past it the test's process group gets
+ * SIGKILL and the test is "not ok".  Groups select tests on the kernel
+ * command line (tests=cow,basic_timeout).  Keep names stable: logs and
+ * scripts refer to them.
+ *
+ * Flags, for known bugs of vanilla 2.5.38: such a test is reported with
+ * "# TODO <reason>" (an expected failure).  Once the fix is part of the
+ * kernel under test, define the flag as 0 below and the tests count for
+ * real (testargs=notodo does the same for one run).
+ *   TODO_COW   the lost wakeup after a copy-on-write fault
+ *   TODO_PRIV  a private futex reachable from another process
+ */
+#ifndef TODO_COW
+#define TODO_COW	TF_TODO_COW
+#endif
+#ifndef TODO_PRIV
+#define TODO_PRIV	TF_TODO_PRIV
+#endif
+
+/* group "rt": the runtime's own system calls, formatting, signals */
+T(rt_runtime,		"rt,smoke",	15, 0)
+
+/* group "basic": futex semantics that 2.5.38 gets right */
+T(basic_wrong_value,	"basic,smoke",	10, 0)
+T(basic_wake_none,	"basic,smoke",	10, 0)
+T(basic_timeout,	"basic,smoke",	10, 0)
+T(basic_efault,		"basic",	10, 0)
+T(basic_einval,		"basic",	10, 0)
+T(basic_bad_op,		"basic",	10, 0)
+T(basic_eintr,		"basic",	15, 0)
+T(basic_wake_threads,	"basic,smoke",	20, 0)
+T(basic_wake_addr,	"basic",	20, 0)
+T(basic_shared_anon,	"basic",	15, 0)
+T(basic_shared_shm,	"basic",	15, 0)
+T(basic_readonly,	"basic",	15, 0)
+T(basic_cleartid,	"basic",	15, 0)
+T(basic_fd_poll,	"basic",	10, 0)
+T(basic_fd_signal,	"basic",	15, 0)
+T(basic_fd_badsig,	"basic",	10, 0)
+T(basic_fd_close,	"basic",	10, 0)
+/* fork with a waiter asleep, but no copy-on-write in the waker's mm:
+ * the controls for the cow group, they pass on vanilla 2.5.38 */
+T(basic_fork_nowrite,	"basic",	20, 0)
+T(basic_fork_child_writes, "basic",	20, 0)
+
+/* group "cow": the lost wakeup after fork + copy-on-write */
+T(cow_parent_writes,	"cow",		20, TODO_COW)
+T(cow_child_exited,	"cow",		20, TODO_COW)
+T(cow_child_first,	"cow",		20, TODO_COW)
+T(cow_other_word,	"cow",		20, TODO_COW)
+T(cow_bss,		"cow",		20, TODO_COW)
+T(cow_data,		"cow",		20, TODO_COW)
+T(cow_fd,		"cow",		20, TODO_COW)
+/* the same lost wakeup without a fork: the waiter's page is replaced by
+ * the first write (ZERO_PAGE, page cache page of a private file map) */
+T(cow_nofork_zero,	"cow,nofork",	20, TODO_COW)
+T(cow_nofork_file,	"cow,nofork",	20, TODO_COW)
+
+/* group "priv": private futexes are per process (spurious wakeups) */
+T(priv_fork_child_wakes, "priv",	20, TODO_PRIV)
+T(priv_zero_page,	"priv",		20, TODO_PRIV)

@@ -1,0 +1,87 @@
+#!/bin/sh
+# kernel.t: the kernel stages of the test suite, in TAP.
+#
+# Proves that the LKML series applies to pristine 2.5.38 at fuzz 0, that
+# all four kernels build (with the compat series), that the guest suite
+# passes on the patched kernels (UP, SMP with 2 and 4 CPUs), and that the
+# COW reproducer FAILS on vanilla kernels, i.e. that the suite sees the
+# bug the series fixes.  Without a 2.5.38 tree it says SKIPPED, loudly.
+set -eu
+TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+ME=kernel.t
+
+if ! out=$("$TOP/scripts/get-kernel" 2>&1); then
+	why=$(printf '%s\n' "$out" | tail -n 1)
+	echo "1..0 # SKIP no Linux $KVER tree: $why"
+	cat >&2 <<EOF
+
+*** SKIPPED: kernel stages (build, boot, guest tests) did not run:
+*** $why
+*** Set KERNEL_GIT=<kernel history git> or KERNEL_TARBALL=<linux-$KVER.tar.bz2>.
+
+EOF
+	exit 0
+fi
+pristine=$(printf '%s\n' "$out" | tail -n 1)
+
+n=0
+failed=0
+logdir=$TOP/results/logs
+mkdir -p "$logdir"
+
+# t NAME COMMAND...: run one test, its output as TAP diagnostics.
+t() {
+	name=$1
+	shift
+	n=$((n + 1))
+	log=$logdir/t$n.log
+	start=$(date +%s)
+	if "$@" >"$log" 2>&1; then
+		res=ok
+	else
+		res="not ok"
+		failed=$((failed + 1))
+	fi
+	sed 's/^/# /' "$log"
+	echo "$res $n - $name ($(( $(date +%s) - start ))s)"
+}
+
+# The series as a reviewer applies it: quilt, pristine tree, fuzz 0.
+applies() {
+	if ! grep -q '^[^#[:space:]]' "$TOP/series"; then
+		echo "the series is empty"
+		return 0
+	fi
+	tmp=$(mktemp -d)
+	trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+	cp -a "$pristine" "$tmp/linux"
+	chmod -R u+w "$tmp/linux"
+	(cd "$tmp/linux" &&
+	 QUILT_PATCHES=$TOP/patches QUILT_SERIES=$TOP/series QUILT_PC=.pc \
+	 q push -a --fuzz=0)
+	chmod -R u+w "$tmp"
+	rm -rf "$tmp"
+	trap - EXIT
+}
+
+echo "1..12"
+t "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
+for v in vanilla-up vanilla-smp patched-up patched-smp; do
+	t "build $v" "$TOP/scripts/build" "$v"
+done
+t "patched-up: guest suite passes" \
+	"$TOP/scripts/boot-test" --no-build patched-up
+t "patched-smp, 2 CPUs: guest suite passes" \
+	"$TOP/scripts/boot-test" --no-build --cpus 2 patched-smp
+t "patched-smp, 4 CPUs: guest suite passes" \
+	"$TOP/scripts/boot-test" --no-build --cpus 4 patched-smp
+t "vanilla-up: basic futex tests pass" \
+	"$TOP/scripts/boot-test" --no-build --tests basic vanilla-up
+t "vanilla-smp: basic futex tests pass" \
+	"$TOP/scripts/boot-test" --no-build --tests basic vanilla-smp
+t "vanilla-up: COW and privacy reproducers fail (the bugs are seen)" \
+	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-up
+t "vanilla-smp, 2 CPUs: COW and privacy reproducers fail (the bugs are seen)" \
+	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-smp
+[ $failed = 0 ]

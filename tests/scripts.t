@@ -1,0 +1,141 @@
+#!/bin/sh
+# scripts.t: the scripts refuse bad input with one clear line and a
+# non-zero exit, and leave nothing half-done behind.  TAP.
+#
+# The first tests need no kernel tree (they feed the scripts fake trees
+# that only look like kernels).  The last ones need the pristine tree and
+# a built patched-up kernel, and are skipped without them.
+set -eu
+TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+# refuses NAME PATTERN COMMAND...: COMMAND must exit non-zero, and the
+# last line of its stderr must be one "error:" line matching PATTERN.
+refuses() {
+	name=$1
+	pat=$2
+	shift 2
+	n=$((n + 1))
+	rc=0
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	last=$(tail -n 1 "$tmp/err")
+	if [ $rc != 0 ] && printf '%s\n' "$last" | grep -q "error: .*$pat"; then
+		echo "ok $n - $name"
+		echo "#   $last"
+	else
+		echo "not ok $n - $name"
+		echo "#   exit $rc, last stderr line: $last"
+		sed 's/^/#   | /' "$tmp/out" "$tmp/err" | tail -n 20
+		failed=$((failed + 1))
+	fi
+}
+
+# check NAME COMMAND...: a plain assertion.
+check() {
+	name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		failed=$((failed + 1))
+	fi
+}
+
+# fake_tarball FILE VERSION SUBLEVEL: a tiny tree whose Makefile says it.
+fake_tarball() {
+	d=$tmp/fake/linux
+	rm -rf "$tmp/fake"
+	mkdir -p "$d/kernel"
+	printf 'VERSION = 2\nPATCHLEVEL = 5\nSUBLEVEL = %s\nEXTRAVERSION =\n' \
+		"$2" >"$d/Makefile"
+	echo "not a kernel" >"$d/kernel/futex.c"
+	tar -C "$tmp/fake" -cjf "$1" linux
+}
+
+echo "1..12"
+cache=$tmp/cache
+fake_tarball "$tmp/linux-2.5.39.tar.bz2" 39
+refuses "get-kernel refuses a 2.5.39 tree" "is Linux 2.5.39, not 2.5.38" \
+	env FUTEX_COW_CACHE="$cache" KERNEL_TARBALL="$tmp/linux-2.5.39.tar.bz2" \
+	"$TOP/scripts/get-kernel"
+fake_tarball "$tmp/linux-2.5.38.tar.bz2" 38
+refuses "get-kernel refuses a modified 2.5.38 tree" "fingerprint" \
+	env FUTEX_COW_CACHE="$cache" KERNEL_TARBALL="$tmp/linux-2.5.38.tar.bz2" \
+	"$TOP/scripts/get-kernel"
+check "get-kernel left no tree in the cache" \
+	test ! -e "$cache/linux-2.5.38"
+mkdir -p "$tmp/notgit"
+refuses "get-kernel refuses a KERNEL_GIT without v2.5.38" "no tag v2.5.38" \
+	env FUTEX_COW_CACHE="$cache" KERNEL_GIT="$tmp/notgit" \
+	"$TOP/scripts/get-kernel"
+refuses "get-kernel reports a failed download" "download of" \
+	env FUTEX_COW_CACHE="$cache" KERNEL_URL=http://127.0.0.1:9/none.tar.bz2 \
+	"$TOP/scripts/get-kernel"
+refuses "build refuses an unknown variant" "unknown variant 'patched-arm'" \
+	"$TOP/scripts/build" patched-arm
+refuses "boot-test refuses an unknown variant" "unknown variant 'x'" \
+	"$TOP/scripts/boot-test" x
+
+# A PATH with everything but quilt.
+mkdir -p "$tmp/bin"
+for d in /usr/local/bin /usr/bin /bin; do
+	for f in "$d"/*; do
+		b=$(basename -- "$f")
+		[ "$b" = quilt ] || [ -e "$tmp/bin/$b" ] || ln -s "$f" "$tmp/bin/$b"
+	done
+done
+refuses "build names a missing tool" "missing tool 'quilt'" \
+	env PATH="$tmp/bin" "$TOP/scripts/build" patched-up
+
+if ! "$TOP/scripts/get-kernel" >/dev/null 2>&1; then
+	for name in "build stops at a patch that does not apply" \
+	    "the half-patched work tree was removed" \
+	    "boot-test reports a guest that panics" \
+	    "boot-test kills a guest that hangs"; do
+		n=$((n + 1))
+		echo "ok $n - $name # SKIP no Linux $KVER tree"
+	done
+	[ $failed = 0 ]
+	exit
+fi
+
+# A series whose second patch does not apply.
+mkdir -p "$tmp/series"
+cp "$TOP/patches/"*.patch "$tmp/series/" 2>/dev/null || true
+cat >"$tmp/series/broken.patch" <<'EOF'
+This patch does not apply: its context is not in 2.5.38.
+
+--- a/kernel/futex.c
++++ b/kernel/futex.c
+@@ -1,3 +1,4 @@
+ this line is not in kernel/futex.c
++nor is this one
+ and neither
+ is this
+EOF
+{ sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | head -n 1
+  echo broken.patch; } >"$tmp/series/series"
+refuses "build stops at a patch that does not apply" \
+	"patch broken.patch does not apply" \
+	"$TOP/scripts/build" --tree test-broken --series "$tmp/series/series" \
+	--patches "$tmp/series" patched-up
+check "the half-patched work tree was removed" \
+	test ! -e "$CACHE/build/test-broken/linux"
+rm -rf "$CACHE/build/test-broken"
+
+# A guest that cannot mount its root panics; boot-test says so, fast.
+refuses "boot-test reports a guest that panics" "Kernel panic" \
+	"$TOP/scripts/boot-test" --timeout 120 --log "$tmp/panic.log" \
+	--append "root=/dev/hda9" patched-up
+# A guest that never finishes (one test repeated for ever) is killed.
+refuses "boot-test kills a guest that hangs" "guest hung: killed after 20s" \
+	"$TOP/scripts/boot-test" --no-build --timeout 20 --log "$tmp/hang.log" \
+	--tests basic_timeout --args repeat=100000 patched-up
+[ $failed = 0 ]
