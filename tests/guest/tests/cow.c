@@ -280,3 +280,230 @@ int cow_nofork_file(void)
 	/* never written by this process or by the runner it forked from */
 	return nofork_run(data_page2, 1, ".data page, first write");
 }
+
+/*
+ * CLONE_CLEARTID: the kernel itself writes 0 to the tid word and wakes
+ * it when the thread exits (mm_release()).  The tid word is in a private
+ * page that is copied on write after the joiner went to sleep: the
+ * kernel's wake must still reach the joiner.
+ */
+static int cleartid_thread(void *arg)
+{
+	read_byte(*(int *)arg);		/* until the parent says "exit" */
+	return 7;
+}
+
+int cow_cleartid(void)
+{
+	int *page = rt_private_page();
+	struct rt_thread *t = (struct rt_thread *)page;
+	int go[2], c2p[2], p2c[2];
+	struct waiter w;
+	long tid, pid, ret;
+
+	REQUIRE(page, "no page");
+	REQUIRE(sys_pipe(go) == 0 && sys_pipe(c2p) == 0 &&
+		sys_pipe(p2c) == 0, "pipe");
+	tid = thread_start(t, cleartid_thread, &go[0],
+			   CLONE_SETTID | CLONE_CLEARTID);
+	REQUIRE(tid > 0, "clone: %s", rt_errname(tid));
+	REQUIRE(READ_ONCE(t->ctid) == tid, "CLONE_SETTID: tid word %d",
+		READ_ONCE(t->ctid));
+	/* the joiner: FUTEX_WAIT(&ctid, tid), as pthread_join() does */
+	REQUIRE(waiter_start(&w, &t->ctid, tid, WAITER_TIMEOUT_MS) == 0,
+		"joiner did not sleep");
+
+	pid = sys_fork();
+	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+	if (pid == 0) {
+		write_byte(c2p[1]);
+		read_byte(p2c[0]);
+		sys_exit(0);
+	}
+	read_byte(c2p[0]);
+	page[PAGE_SIZE / sizeof(int) - 1] = 1;	/* the parent's COW */
+	write_byte(go[1]);			/* the thread exits */
+	ret = waiter_join(&w);
+	EXPECT_EQ(thread_join(t), 7, "thread exit code");
+	write_byte(p2c[1]);
+	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	EXPECT_EQ(READ_ONCE(t->ctid), 0, "tid word after the thread exited");
+	EXPECT(ret == 0, "joiner's FUTEX_WAIT returned %s after %ld ms, want "
+	       "0 (woken by the thread's exit)", rt_errname(ret),
+	       (long)w.elapsed_ms);
+	sys_close(go[0]);
+	sys_close(go[1]);
+	sys_close(c2p[0]);
+	sys_close(c2p[1]);
+	sys_close(p2c[0]);
+	sys_close(p2c[1]);
+	return tap_result();
+}
+
+/*
+ * Several waiters at different offsets of one page; one COW moves them
+ * all, and each is still reached by a wake of its own word, in order.
+ */
+#define MULTI_WAITERS 6
+
+int cow_multi(void)
+{
+	volatile int *f = anon_page();
+	static struct waiter w[MULTI_WAITERS];
+	int c2p[2], p2c[2], i;
+	long pid, woken;
+
+	REQUIRE(f, "no page");
+	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
+	for (i = 0; i < MULTI_WAITERS; i++) {
+		f[i * 97] = 0;
+		REQUIRE(waiter_start(&w[i], &f[i * 97], 0,
+				     WAITER_TIMEOUT_MS) == 0,
+			"waiter %d did not sleep", i);
+	}
+	pid = sys_fork();
+	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+	if (pid == 0) {
+		write_byte(c2p[1]);
+		read_byte(p2c[0]);
+		sys_exit(0);
+	}
+	read_byte(c2p[0]);
+	f[PAGE_SIZE / sizeof(int) - 1] = 1;	/* one COW for all of them */
+	for (i = 0; i < MULTI_WAITERS; i++) {
+		f[i * 97] = 1;
+		woken = sys_futex(&f[i * 97], FUTEX_WAKE, 1, NULL);
+		EXPECT(woken == 1, "waiter %d (offset %d): FUTEX_WAKE woke "
+		       "%ld, want 1", i, i * 97 * 4, woken);
+	}
+	for (i = 0; i < MULTI_WAITERS; i++) {
+		long ret = waiter_join(&w[i]);
+
+		EXPECT(ret == 0, "waiter %d: FUTEX_WAIT returned %s, want 0",
+		       i, rt_errname(ret));
+	}
+	write_byte(p2c[1]);
+	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	sys_close(c2p[0]);
+	sys_close(c2p[1]);
+	sys_close(p2c[0]);
+	sys_close(p2c[1]);
+	return tap_result();
+}
+
+/* MemFree from /proc/meminfo, in kB; -1 if unavailable */
+static long memfree_kb(void)
+{
+	char buf[2048], *p;
+
+	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, "MemFree:", 8) == 0) {
+			p += 8;
+			while (*p == ' ')
+				p++;
+			return rt_atol(p);
+		}
+	return -1;
+}
+
+/*
+ * Hundreds of fork / COW / wake rounds: none loses its wakeup, and no
+ * page is left pinned (a leaked reference per round would show as
+ * MemFree going down by a page a round).
+ */
+#define ROUNDS		300
+#define ROUNDS_SLACK_KB	256	/* slab and page cache noise */
+
+static int one_round(volatile int *f)
+{
+	struct waiter w;
+	long pid, woken, ret;
+
+	f[0] = 0;
+	if (waiter_start(&w, f, 0, WAITER_TIMEOUT_MS) != 0)
+		return -1;
+	pid = sys_fork();
+	if (pid == 0)
+		sys_exit(0);
+	if (pid < 0 || wait_exit(pid) != 0)
+		return -1;
+	f[0] = 1;
+	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
+	ret = waiter_join(&w);
+	return woken == 1 && ret == 0 ? 0 : -1;
+}
+
+int cow_rounds(void)
+{
+	volatile int *f = anon_page();
+	long before, after;
+	int i, lost = 0;
+
+	REQUIRE(f, "no page");
+	REQUIRE(one_round(f) == 0, "first round lost its wakeup");
+	before = memfree_kb();
+	for (i = 0; i < ROUNDS; i++)
+		lost += one_round(f) != 0;
+	after = memfree_kb();
+	EXPECT(lost == 0, "%d of %d rounds lost the wakeup", lost, ROUNDS);
+	/* a host's MemFree moves with everything else it runs */
+	if (before >= 0 && after >= 0 && !tap_host) {
+		tap_diag("MemFree %ld kB before, %ld kB after %d rounds",
+			 before, after, ROUNDS);
+		EXPECT(after >= before - ROUNDS_SLACK_KB,
+		       "%ld kB less free memory after %d rounds",
+		       before - after, ROUNDS);
+	}
+	return tap_result();
+}
+
+/*
+ * mremap() moves the waiter's page to another address, then the page is
+ * copied on write there: the wake at the new address must reach the
+ * waiter.  2.5 keys a futex by its page, so the move alone keeps it
+ * reachable; a modern kernel keys a private futex by its address, where
+ * the move makes it unreachable, so this is not run on the host.
+ */
+int cow_mremap(void)
+{
+	volatile int *p, *q;
+	struct waiter w;
+	int c2p[2], p2c[2];
+	long pid, woken, ret;
+
+	if (tap_host)
+		SKIP("a modern kernel keys private futexes by address");
+	p = rt_map(2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS);
+	REQUIRE(p, "mmap");
+	p[0] = 0;
+	p[PAGE_SIZE / sizeof(int)] = 0;
+	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
+	REQUIRE(waiter_start(&w, p, 0, WAITER_TIMEOUT_MS) == 0,
+		"waiter did not sleep");
+	/* grow the first page: the second one is in the way, so it moves */
+	q = sys_mremap((void *)p, PAGE_SIZE, 4 * PAGE_SIZE, MREMAP_MAYMOVE);
+	REQUIRE(!IS_ERR_VALUE(q), "mremap: %s", rt_errname((long)q));
+	REQUIRE(q != p, "mremap did not move the page");
+
+	pid = sys_fork();
+	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+	if (pid == 0) {
+		write_byte(c2p[1]);
+		read_byte(p2c[0]);
+		sys_exit(0);
+	}
+	read_byte(c2p[0]);
+	q[0] = 1;		/* COW at the new address */
+	woken = sys_futex(q, FUTEX_WAKE, 1, NULL);
+	ret = waiter_join(&w);
+	write_byte(p2c[1]);
+	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	sys_close(c2p[0]);
+	sys_close(c2p[1]);
+	sys_close(p2c[0]);
+	sys_close(p2c[1]);
+	return report("mremap, then COW at the new address", woken, &w, ret);
+}

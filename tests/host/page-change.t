@@ -1,0 +1,154 @@
+#!/bin/sh
+# page-change.t: host-side tests of the page_change facility, in TAP.
+#
+# Extracts mm/page_change.c and include/linux/page_change.h from
+# patches/page-change-facility.patch, builds the stress test against the
+# shims in shim/linux/ (plain, ThreadSanitizer, -m32, and two broken
+# variants), and runs it: plainly, under TSan, helgrind and memcheck,
+# and the broken variants, which must be caught (negative controls).
+# Needs gcc and make; valgrind and -m32 (gcc-multilib) are optional and
+# SKIPped if missing.  No kernel tree.  See README.
+#
+# PAGE_CHANGE_SECONDS: run time of each stress run (default 2).
+set -eu
+HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+O=$HERE/build
+LOG=$O/logs
+SECS=${PAGE_CHANGE_SECONDS:-2}
+mkdir -p "$LOG"
+
+n=0
+failed=0
+
+# t NAME COMMAND...: one test; its output becomes TAP diagnostics.
+t() {
+	name=$1
+	shift
+	n=$((n + 1))
+	log=$LOG/t$n.log
+	start=$(date +%s)
+	if "$@" >"$log" 2>&1; then
+		res=ok
+	else
+		res="not ok"
+		failed=$((failed + 1))
+	fi
+	sed 's/^/# /' "$log"
+	echo "$res $n - $name ($(( $(date +%s) - start ))s)"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $*"
+}
+
+build() {
+	make -s -C "$HERE" O="$O" "$@"
+}
+
+# Belt and braces: the program has its own watchdog.
+limit() {
+	if command -v timeout >/dev/null 2>&1; then
+		timeout -k 5 300 "$@"
+	else
+		"$@"
+	fi
+}
+
+# pass COMMAND...: must exit 0, print PASS, and nothing from a checker.
+pass() {
+	out=$LOG/t$n.out
+	st=0
+	limit "$@" >"$out" 2>&1 || st=$?
+	cat "$out"
+	if [ "$st" -ne 0 ]; then
+		echo "exit status $st"
+		return 1
+	fi
+	grep -q '^stress: PASS$' "$out" || { echo "no PASS"; return 1; }
+	if grep -q -e 'ThreadSanitizer' -e '^==[0-9]*== ' "$out"; then
+		echo "the checker said something"
+		return 1
+	fi
+}
+
+# tsan COMMAND...: under ThreadSanitizer, any report fails.  Without
+# address space randomisation where possible: gcc 12's TSan cannot
+# cope with the mmap_rnd_bits of some newer kernels.
+tsan() {
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
+	export TSAN_OPTIONS
+	if setarch "$(uname -m)" -R true >/dev/null 2>&1; then
+		set -- setarch "$(uname -m)" -R "$@"
+	fi
+	pass "$@" || return 1
+	grep -q '^stress: tsan build' "$LOG/t$n.out" ||
+		{ echo "not a TSan build"; return 1; }
+}
+
+# expect_fail KIND COMMAND...: must be caught: exit status 3, FAIL [KIND].
+expect_fail() {
+	kind=$1
+	shift
+	out=$LOG/t$n.out
+	st=0
+	limit "$@" >"$out" 2>&1 || st=$?
+	cat "$out"
+	if [ "$st" -ne 3 ]; then
+		echo "expected exit status 3 (invariant violated), got $st"
+		return 1
+	fi
+	grep -q "^FAIL \[$kind\]" "$out" ||
+		{ echo "expected FAIL [$kind]"; return 1; }
+	echo "caught, as it must be"
+}
+
+have_m32() {
+	printf 'int main(void) { return 0; }\n' >"$O/m32.c" &&
+	gcc -m32 -pthread -o "$O/m32" "$O/m32.c" >/dev/null 2>&1 &&
+	"$O/m32"
+}
+
+m32() {
+	build "$O/stress-m32" && pass "$O/stress-m32" "$@"
+}
+
+S="$O/stress"
+D="--duration=$SECS"
+
+echo "1..14"
+t "extract page_change.c and page_change.h from the patch" \
+	"$HERE/extract" -o "$O/src"
+t "build the stress test" build "$O/stress"
+t "build it with ThreadSanitizer" build "$O/stress-tsan"
+t "build the broken variants (negative controls)" \
+	build "$O/stress-broken-register" "$O/stress-broken-remove"
+t "stress" pass "$S" "$D"
+t "stress, every mm in 2 hash buckets" pass "$S" "$D" --collide
+t "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
+t "stress under ThreadSanitizer, 2 hash buckets" \
+	tsan "$O/stress-tsan" "$D" --collide
+if command -v valgrind >/dev/null 2>&1; then
+	t "stress under valgrind --tool=helgrind, 2 hash buckets" \
+		pass valgrind -q --tool=helgrind --error-exitcode=1 \
+		"$S" "$D" --collide
+	t "stress under valgrind --tool=memcheck" \
+		pass valgrind -q --tool=memcheck --error-exitcode=1 \
+		--leak-check=full --errors-for-leak-kinds=definite "$S" "$D"
+else
+	skip "valgrind not installed (helgrind)"
+	skip "valgrind not installed (memcheck)"
+fi
+if have_m32; then
+	t "stress, -m32 (32-bit hash_long, as on i386)" m32 "$D" --collide
+else
+	skip "gcc -m32 cannot link here (no gcc-multilib)"
+fi
+t "negative control: registering after the lookup's lock was dropped loses a COW" \
+	expect_fail lost-update "$O/stress-broken-register" -d 10
+t "negative control: remove_pin_page(page) racing a COW drops a stale page" \
+	expect_fail refcount "$O/stress-broken-remove" -d 10
+t "negative control, caught without the check at insert time" \
+	expect_fail lost-update "$O/stress-broken-register" -d 10 --no-insert-check
+
+[ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }
