@@ -1,0 +1,702 @@
+/*
+ * futex_cow.pml: a Promela model of the futex / copy-on-write protocol of
+ * the futex-cow series (patches/page-change-facility.patch,
+ * patches/page-change-cow-hook.patch, patches/futex-follow-cow.patch),
+ * checked with spin.  See README in this directory; run by spin.t.
+ *
+ * The model is at the level of the locks and the shared state: the pte
+ * of the futex page in the waiters' mm, the futex word in each physical
+ * page, the page reference counts, the page_change registration, the
+ * futex hash chain and struct futex_q of each waiter, the sleep/wakeup
+ * handshake, page_table_lock, futex_lock and mmap_sem.  Every statement
+ * names the C function (and usually the C statement) it stands for.
+ * Memory is sequentially consistent (README says why that is enough).
+ *
+ * Threads of one mm (the "parent"), all started at once by init:
+ *
+ *   Waiter(0)     FUTEX_WAIT(uaddr, 0): futex_wait()
+ *   FdWaiter(1)   FUTEX_FD on uaddr, then "if (*uaddr == 0) poll(fd)",
+ *                 then close(fd) (-DSECOND_WAIT: a second Waiter
+ *                 instead; -DNW=1: no second waiter)
+ *   Writer        stores to another word of the futex page: breaks COW
+ *                 if the page is COW-shared at that moment (NWRITES
+ *                 stores, default 1)
+ *   Waker         "*uaddr = 1" (which breaks COW too if needed), then
+ *                 FUTEX_WAKE(uaddr, INT_MAX): futex_wake()
+ *   Fork          fork(), NFORK times (default 1), at any moment: the
+ *                 page becomes COW-shared with a child.  -DPREFORKED:
+ *                 the first fork happened before everything else.
+ *   Child         each child may write to the page once in its own mm
+ *                 (dropping its reference), or not
+ *                 (-DNO_CHILD_WRITES: never)
+ *
+ * Properties, in all interleavings:
+ *   - no lost wakeup: every thread returns; a waiter asleep forever
+ *     leaves init blocked on "_nr_pr == 1", which spin reports as an
+ *     invalid end state.  There is no timeout and no signal: the only
+ *     way out of the sleep is the waker.
+ *   - page references (get_page()/put_page()): never taken on a free
+ *     page, never dropped below zero, a page is never freed while the
+ *     pte maps it, a child maps it, or a waiter's key pins it; at the
+ *     end every count is exactly what the mappings account for.
+ *   - whenever page_table_lock is free, a registered waiter is keyed on
+ *     the page the pte maps; whenever futex_lock is free, a queued
+ *     waiter is on the chain of its key.
+ *   - futex_wake() finds on the chain it walks only waiters keyed on the
+ *     page it resolved.
+ *
+ * Deliberately broken variants (must be rejected):
+ *   -DBROKEN_REGISTER_AFTER_LOOKUP  pin_futex() looks the page up under
+ *        page_table_lock, drops it, and registers afterwards without
+ *        checking the pte again
+ *   -DBROKEN_WAKE_UNLOCKED_WALK     futex_wake() drops page_table_lock
+ *        between futex_lookup() and the hash walk
+ *   -DBROKEN_CALLBACK_NO_REF        futex_cow_callback() re-keys the
+ *        waiter but does not move the page reference
+ *
+ * Atomic steps.  A critical section whose body touches only variables
+ * that other threads touch only under the same lock (or the atomic page
+ * counts, whose increments and decrements commute), and at most one
+ * variable that some other thread reads without the lock, is written
+ * as one step (d_step { lock free -> body }: lock taken and released):
+ * Lipton's reduction, acquire a right mover, release a left mover.  The
+ * sections the protocol is about (futex_wake(), the COW's second hold of
+ * page_table_lock with its callbacks, the sleep handshake) are kept
+ * statement by statement.
+ */
+
+#ifndef NW
+#define NW 2			/* waiters: 1 or 2 */
+#endif
+#ifndef NFORK
+#define NFORK 1			/* fork() calls: 1 or 2 (so up to 2 COWs) */
+#endif
+#ifndef NWRITES
+#define NWRITES 1		/* stores of the Writer thread */
+#endif
+#define NPAGES	(NFORK + 1)
+#define P0	0		/* the page before any COW; COWs install P1, P2 */
+#define NOPAGE	7
+
+/*
+ * Reachability witnesses, to show that the model is not vacuous: with
+ * -DREACH=n, spin must find REACHED(n, cond) "violated", i.e. a run in
+ * which cond holds at that point.  Without REACH they are no-ops, inside
+ * d_steps: they add no states.
+ */
+#ifndef REACH
+#define REACH 0
+#endif
+#define REACHED(n, cond)	assert(!(REACH == n && (cond)))
+
+/* ---- the parent mm and the pages ------------------------------------ */
+
+byte pte = P0;		/* page mapped at uaddr in the parent mm */
+bool wprot;		/* that pte is write-protected (COW-shared) */
+byte next_page = 1;	/* the page the next COW allocates */
+byte child[NPAGES];	/* how many children map the page */
+byte value[NPAGES];	/* the futex word in each page: 0 */
+short refcount[NPAGES];	/* page_count() of each page */
+
+/* ---- locks ---------------------------------------------------------- */
+
+bit ptl;		/* mm->page_table_lock */
+bit futex_lock;		/* futex_lock in kernel/futex.c */
+byte mm_readers;	/* mm->mmap_sem, held for reading (fork() holds it
+			   for writing in one step: it waits for no readers) */
+
+/* ---- struct futex_q of each waiter ---------------------------------- */
+
+byte key[NW];		/* q->key.page */
+byte chain[NW];		/* the chain q->list was put on: hash_futex() of
+			   this page (pages never collide in the model) */
+bool queued[NW];	/* !list_empty(&q->list) */
+bool registered[NW];	/* q->pin is in the page_change hash */
+bool pinned[NW];	/* q holds its reference on page key[] */
+bool on_wq[NW];		/* the task is on q->waiters */
+bool running[NW];	/* task state TASK_RUNNING, else TASK_INTERRUPTIBLE */
+byte tlb[NW];		/* page of the translation an in-flight user load
+			   of the waiter's CPU uses, or NOPAGE */
+bool moved[NW];		/* ghost, set only for the witnesses (-DREACH):
+			   moved by a callback while queued */
+
+/* ---- primitives ----------------------------------------------------- */
+
+/* spin_lock(): test-and-set; a CPU that finds it taken spins (blocks) */
+inline spin_lock(l)
+{
+	atomic { l == 0 -> l = 1 }	/* spin_lock() */
+}
+
+/* what page_table_lock guards: checked whenever it is released */
+inline check_ptl()
+{
+	assert(!registered[0] || key[0] == pte);
+#if NW > 1
+	assert(!registered[1] || key[1] == pte);
+#endif
+}
+
+/* spin_unlock(&mm->page_table_lock) */
+inline ptl_unlock()
+{
+	d_step { check_ptl(); ptl = 0 }	/* spin_unlock(&mm->page_table_lock) */
+}
+
+/* what futex_lock guards: checked whenever it is released */
+inline check_fl()
+{
+	assert(!queued[0] || chain[0] == key[0]);
+#if NW > 1
+	assert(!queued[1] || chain[1] == key[1]);
+#endif
+}
+
+/* spin_unlock(&futex_lock) */
+inline futex_unlock()
+{
+	d_step { check_fl(); futex_lock = 0 }	/* spin_unlock(&futex_lock) */
+}
+
+/* get_page(): only on a page somebody holds */
+inline get_page(p)
+{
+	assert(refcount[p] > 0);
+	refcount[p]++
+}
+
+/*
+ * put_page(): never below zero; at zero the page is freed, and must not
+ * be mapped, or be the key of a waiter that pins it.
+ */
+inline put_page(p)
+{
+	assert(refcount[p] > 0);
+	refcount[p]--;
+	if
+	:: refcount[p] == 0 ->
+		assert(pte != p);
+		assert(child[p] == 0);
+		assert(!(pinned[0] && key[0] == p));
+#if NW > 1
+		assert(!(pinned[1] && key[1] == p));
+#endif
+	:: else -> skip
+	fi
+}
+
+/* ---- kernel/futex.c ------------------------------------------------- */
+
+/*
+ * futex_cow_callback(pin, new), under page_table_lock (and the bucket
+ * lock) from __page_change_cow().  cb_old is a local of the caller.
+ * From get_page(key.page) to spin_unlock(&futex_lock) it is one step:
+ * key and chain are only used under futex_lock (or page_table_lock,
+ * which is held); list_del() leaves q->list.next NULL, never &q->list,
+ * so to the unlocked list_empty() of futex_wait() the waiter stays
+ * queued throughout the move.
+ */
+inline futex_cow_callback(i, new)
+{
+	if
+	:: key[i] != new ->		/* make_key(); !match_futex() */
+		d_step {
+			futex_lock == 0;	/* spin_lock(&futex_lock) */
+#ifndef BROKEN_CALLBACK_NO_REF
+			get_page(new);		/* get_page(key.page) */
+#endif
+			cb_old = key[i];	/* old = q->key.page */
+			key[i] = new;		/* q->key = key */
+			REACHED(1, queued[i] && !running[i]);
+			REACHED(6, chain[i] == NOPAGE);
+			REACHED(9, cb_old != P0);
+			if
+			:: queued[i] ->		/* if (!list_empty(&q->list)) */
+				chain[i] = new;	/* list_del(); list_add_tail(, hash_futex(&key)) */
+				moved[i] = (REACH != 0)
+			:: else -> skip
+			fi;
+			check_fl()		/* spin_unlock(&futex_lock) */
+		};
+#ifndef BROKEN_CALLBACK_NO_REF
+		d_step {
+			put_page(cb_old);	/* if (old) put_page(old) */
+			cb_old = 0
+		}
+#else
+		cb_old = 0
+#endif
+	:: else -> skip			/* same key: return */
+	fi
+}
+
+/* one registration of the bucket walk in __page_change_cow() */
+inline cow_one(i, new)
+{
+	if
+	:: registered[i] -> futex_cow_callback(i, new)	/* data->callback() */
+	:: else -> skip
+	fi
+}
+
+/*
+ * page_change_cow(mm, address, new), from break_cow() with
+ * page_table_lock held: the fast path (list_empty(&mm->page_change_list))
+ * and __page_change_cow()'s walk of the bucket, in registration order;
+ * the model tries both orders.  Registrations cannot come or go during
+ * the walk: that takes page_table_lock, which we hold.
+ */
+inline page_change_cow(new)
+{
+#if NW > 1
+	if
+	:: true -> cow_one(0, new); cow_one(1, new)
+	:: true -> cow_one(1, new); cow_one(0, new)
+	fi
+#else
+	cow_one(0, new)
+#endif
+}
+
+/*
+ * pin_futex(q, uaddr): down_read(&mm->mmap_sem); futex_lookup() takes
+ * page_table_lock and follow_page()s; get_page(q->key.page);
+ * __insert_pin_page(&q->pin); spin_unlock(&mm->page_table_lock);
+ * up_read().  One step (the page is mapped, so nobody frees it in
+ * between).  INIT_LIST_HEAD(&q->list): queued[i] is false already.
+ */
+inline pin_futex(i)
+{
+#ifndef BROKEN_REGISTER_AFTER_LOOKUP
+	d_step {
+		ptl == 0;		/* futex_lookup(): spin_lock(&mm->page_table_lock) */
+		key[i] = pte;		/* futex_lookup(): follow_page(); make_key() */
+		get_page(key[i]);	/* pin_futex(): get_page(q->key.page) */
+		pinned[i] = true;
+		registered[i] = true;	/* pin_futex(): __insert_pin_page(&q->pin) */
+		check_ptl()		/* pin_futex(): spin_unlock(&mm->page_table_lock) */
+	}
+#else
+	/* BROKEN: look up, drop the lock, register without checking again */
+	mm_readers++;			/* down_read(&mm->mmap_sem) */
+	d_step {
+		ptl == 0;		/* spin_lock(&mm->page_table_lock) */
+		key[i] = pte;		/* follow_page(); make_key() */
+		get_page(key[i]);	/* get_page(q->key.page) */
+		pinned[i] = true;
+		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
+	};
+	d_step {
+		ptl == 0;		/* spin_lock(&mm->page_table_lock) */
+		registered[i] = true;	/* __insert_pin_page(&q->pin), stale */
+		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
+	};
+	mm_readers--			/* up_read(&mm->mmap_sem) */
+#endif
+}
+
+/* unpin_futex(q) */
+inline unpin_futex(i)
+{
+	d_step {
+		ptl == 0;		/* remove_pin_page(): spin_lock(&mm->page_table_lock) */
+		registered[i] = false;	/* remove_pin_page(): hash_del(); list_del_init() */
+		check_ptl()		/* remove_pin_page(): spin_unlock() */
+	};
+	d_step {
+		pinned[i] = false;	/* unpin_futex(): put_page(q->key.page) */
+		put_page(key[i])
+	}
+}
+
+/* queue_me(q, fd, filp): one step, all under futex_lock */
+inline queue_me(i)
+{
+	d_step {
+		futex_lock == 0;	/* spin_lock(&futex_lock) */
+		chain[i] = key[i];	/* list_add_tail(&q->list, hash_futex(&q->key)) */
+		queued[i] = true;
+		check_fl()		/* spin_unlock(&futex_lock) */
+	}
+}
+
+/* tell_waiter(q): wake_up_all(&q->waiters), under q->waiters.lock */
+inline tell_waiter(i)
+{
+	d_step {
+		if
+		:: on_wq[i] ->
+			REACHED(7, i == 0 && !running[i]);
+			REACHED(11, i == 1 && !running[i]);
+			running[i] = true	/* try_to_wake_up() */
+		:: else -> skip
+		fi
+	}
+}
+
+/* one entry of futex_wake()'s list_for_each_safe() over hash_futex(&key) */
+inline wake_one(i)
+{
+	if
+	:: queued[i] && chain[i] == k ->	/* on the chain we walk */
+		d_step {
+			assert(key[i] == k);	/* match_futex(&this->key, &key) */
+			REACHED(2, moved[i]);
+			REACHED(8, k == P0);
+			queued[i] = false	/* list_del_init(i) */
+		};
+		tell_waiter(i)			/* tell_waiter(this) */
+	:: else -> skip			/* not on this chain, or no match */
+	fi
+}
+
+/* ---- mm/memory.c ---------------------------------------------------- */
+
+/*
+ * A write fault on the futex page: do_page_fault() -> handle_mm_fault()
+ * -> handle_pte_fault() -> do_wp_page() -> break_cow().  Uses the
+ * caller's locals old, new, newval, cb_old.
+ */
+inline write_fault()
+{
+	mm_readers++;			/* do_page_fault(): down_read(&mm->mmap_sem) */
+	if
+	:: d_step {
+		ptl == 0 && !wprot	/* handle_mm_fault(): spin_lock(); handle_pte_fault(): */
+	   }				/* writable already (a racing fault broke COW): spin_unlock() */
+	:: d_step {
+		ptl == 0 && wprot && refcount[pte] == 1;
+		/* do_wp_page(): TestSetPageLocked(); can_share_swap_page(): */
+		/* we are the page's only user: reuse it, establish_pte() */
+		/* writable.  No new translation: no callback. */
+		REACHED(10, true);
+		wprot = false;
+		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
+	   }
+	:: d_step {
+		ptl == 0 && wprot;
+		/* do_wp_page(): the page is shared (or its lock was busy, */
+		/* and TestSetPageLocked() failed): copy it. */
+		old = pte;		/* old_page = pte_page(pte) */
+		get_page(old);		/* page_cache_get(old_page) */
+		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
+	   };
+		newval = value[old];	/* alloc_page(); copy_cow_page(old_page, new_page) */
+		spin_lock(ptl);		/* spin_lock(&mm->page_table_lock) */
+		if
+		:: wprot && pte == old ->	/* pte_same(*page_table, pte) */
+			/* break_cow(): establish_pte() of the new page, */
+			/* writable; the allocation's reference becomes the */
+			/* pte's.  One COW wins per fork: P1, then P2. */
+			d_step {
+				new = next_page;
+				next_page++;
+				assert(new < NPAGES && refcount[new] == 0);
+				refcount[new] = 1;
+				value[new] = newval;
+				pte = new;	/* establish_pte(): set_pte() */
+				wprot = false
+			};
+			/* establish_pte(): flush_tlb_page() waits until no */
+			/* CPU uses the old translation: no user load */
+			/* through it is in flight when the callbacks run. */
+			tlb[0] != old;
+#if NW > 1
+			tlb[1] != old;
+#endif
+			page_change_cow(new);	/* break_cow(): page_change_cow() */
+			ptl_unlock();		/* spin_unlock(&mm->page_table_lock) */
+			d_step {
+				put_page(old);	/* page_cache_release(new_page): new_page = old_page, the old pte's reference */
+				put_page(old);	/* page_cache_release(old_page): ours */
+				old = 0; new = 0; newval = 0
+			}
+		:: else ->			/* lost the race to another fault */
+			REACHED(5, true);
+			ptl_unlock();		/* spin_unlock(&mm->page_table_lock) */
+			d_step {
+				put_page(old);	/* page_cache_release(new_page) (our copy, not modelled); page_cache_release(old_page) */
+				old = 0; newval = 0
+			}
+		fi
+	fi;
+	mm_readers--			/* do_page_fault(): up_read(&mm->mmap_sem) */
+}
+
+/*
+ * A store from user space to the futex page, of v to the futex word if
+ * word, else to another word of that page: the MMU lets it through if
+ * the pte is writable, else it faults, and the store is retried.
+ */
+inline user_store(v, word)
+{
+	do
+	:: d_step {
+		!wprot;
+		if
+		:: word -> value[pte] = v	/* the store, to the page the pte maps */
+		:: else -> skip			/* the store, to another word */
+		fi
+	   };
+	   break
+	:: wprot -> write_fault()	/* write-protected: fault, then retry */
+	od
+}
+
+/*
+ * A load of the futex word from user space, or get_user() in the
+ * kernel: the CPU translates uaddr (pte, or a TLB entry), then loads
+ * through that translation.  A COW may switch the pte in between; its
+ * TLB flush then waits for the load to finish (see write_fault()).
+ */
+inline user_load(i, v)
+{
+	tlb[i] = pte;			/* the translation */
+	d_step {
+		REACHED(4, value[tlb[i]] != value[pte]);
+		v = value[tlb[i]];	/* the load itself */
+		tlb[i] = NOPAGE
+	}
+}
+
+/* ---- the threads ---------------------------------------------------- */
+
+/* FUTEX_WAIT(uaddr, val = 0): sys_futex() -> futex_wait() */
+proctype Waiter(byte i)
+{
+	byte curval;
+
+	pin_futex(i);			/* futex_wait(): pin_futex(&q, uaddr) */
+	queue_me(i);			/* futex_wait(): queue_me(&q, -1, NULL) */
+	user_load(i, curval);		/* futex_wait(): get_user(curval, uaddr), no lock */
+	if
+	:: curval != 0 ->		/* curval != val: -EWOULDBLOCK, goto out */
+		REACHED(3, true)
+	:: else ->
+		on_wq[i] = true;	/* add_wait_queue(&q.waiters, &wait) */
+		running[i] = false;	/* set_current_state(TASK_INTERRUPTIBLE) */
+		if
+		:: queued[i] ->		/* if (!list_empty(&q.list)), no lock */
+			running[i]	/* schedule_timeout(MAX_SCHEDULE_TIMEOUT): asleep until woken */
+		:: else -> skip
+		fi;
+		running[i] = true;	/* set_current_state(TASK_RUNNING) */
+		on_wq[i] = false	/* remove_wait_queue(&q.waiters, &wait) */
+	fi;
+	d_step {			/* out: unqueue_me(&q): */
+		futex_lock == 0;	/* spin_lock(&futex_lock) */
+		queued[i] = false;	/* if (!list_empty(&q->list)) list_del_init(&q->list) */
+		check_fl()		/* spin_unlock(&futex_lock) */
+	};
+	unpin_futex(i)			/* futex_wait(): unpin_futex(&q) */
+}
+
+/*
+ * FUTEX_FD(uaddr): sys_futex() -> pin_futex() -> futex_fd(); then user
+ * space does "if (*uaddr == 0) poll(fd)", and close(fd).  Queued while
+ * not asleep in the kernel: it learns of the wakeup by futex_poll().
+ */
+proctype FdWaiter(byte i)
+{
+	byte curval;
+	bool polled;
+
+	pin_futex(i);			/* sys_futex(FUTEX_FD): pin_futex(q, uaddr) */
+	/* futex_fd(): get_unused_fd(), get_empty_filp(), mm_count++, init_waitqueue_head() */
+	queue_me(i);			/* futex_fd(): queue_me(q, fd, filp); fd_install() */
+	user_load(i, curval);		/* user space: if (*uaddr == 0) */
+	if
+	:: curval != 0 -> skip
+	:: else ->
+		do			/* poll(fd): do_poll() */
+		:: running[i] = false;	/* do_poll(): set_current_state(TASK_INTERRUPTIBLE) */
+			on_wq[i] = true;	/* futex_poll(): poll_wait(filp, &q->waiters) */
+			d_step {
+				futex_lock == 0;	/* futex_poll(): spin_lock(&futex_lock) */
+				polled = !queued[i];	/* if (list_empty(&q->list)) ret = POLLIN */
+				check_fl()		/* futex_poll(): spin_unlock(&futex_lock) */
+			};
+			if
+			:: polled -> break
+			:: else ->
+				running[i]	/* do_poll(): schedule_timeout(): asleep until woken */
+			fi
+		od;
+		running[i] = true;	/* do_poll(): __set_current_state(TASK_RUNNING) */
+		on_wq[i] = false	/* poll_freewait() */
+	fi;
+	d_step {			/* close(fd): futex_close(): */
+		futex_lock == 0;	/* spin_lock(&futex_lock) */
+		if
+		:: queued[i] ->		/* if (!list_empty(&q->list)) */
+			queued[i] = false;	/* list_del_init(&q->list) */
+			assert(!on_wq[i])	/* BUG_ON(waitqueue_active(&q->waiters)) */
+		:: else -> skip
+		fi;
+		check_fl()		/* spin_unlock(&futex_lock) */
+	};
+	unpin_futex(i)			/* futex_close(): unpin_futex(q); mmdrop() */
+}
+
+/* another thread writes another word of the futex page */
+proctype Writer()
+{
+	byte old, new, newval, cb_old;
+	byte n;
+
+	do
+	:: n < NWRITES ->
+		user_store(0, false);
+		n++
+	:: else -> break
+	od
+}
+
+/* "*uaddr = 1", then FUTEX_WAKE(uaddr, INT_MAX): futex_wake() */
+proctype Waker()
+{
+	byte old, new, newval, cb_old;
+	byte k;
+
+	user_store(1, true);		/* *uaddr = 1 (may break COW) */
+	mm_readers++;			/* futex_wake(): down_read(&mm->mmap_sem) */
+	atomic {
+		ptl == 0 -> ptl = 1;	/* futex_lookup(): spin_lock(&mm->page_table_lock) */
+		k = pte			/* futex_lookup(): follow_page(); make_key() */
+	};
+#ifdef BROKEN_WAKE_UNLOCKED_WALK
+	ptl_unlock();			/* BROKEN: drop page_table_lock before the walk */
+#endif
+	spin_lock(futex_lock);		/* futex_wake(): spin_lock(&futex_lock) */
+	wake_one(0);			/* list_for_each_safe(i, next, head) ... */
+#if NW > 1
+	wake_one(1);
+#endif
+	futex_unlock();			/* futex_wake(): spin_unlock(&futex_lock) */
+#ifndef BROKEN_WAKE_UNLOCKED_WALK
+	ptl_unlock();			/* futex_wake(): spin_unlock(&mm->page_table_lock) */
+#endif
+	mm_readers--			/* futex_wake(): up_read(&mm->mmap_sem) */
+}
+
+#ifndef NO_CHILD_WRITES
+/*
+ * The child of fork() writes to the page, once, in its own mm, under
+ * its own page_table_lock: do_wp_page() there.  Either it reuses the
+ * page (can_share_swap_page(): it is the only user), which changes
+ * nothing the parent can see, or it copies: page_cache_get(old_page),
+ * copy, break_cow() in its mm, and two page_cache_release(); net, its
+ * pte's reference goes.  One step here: the temporary reference would
+ * only make the parent's do_wp_page() copy rather than reuse, which it
+ * may do anyway (page lock busy), and never frees anything.
+ */
+proctype Child(byte p)
+{
+	if
+	:: skip				/* reuse, or no write: nothing changes for us */
+	:: d_step {
+		child[p]--;		/* break_cow() in the child's mm */
+		put_page(p)		/* page_cache_release(): its old pte's reference */
+	   }
+	fi
+}
+#define run_child(p)	run Child(p)
+#else
+#define run_child(p)	skip
+#endif
+
+/*
+ * fork(): copy_mm() -> dup_mmap(): down_write(&oldmm->mmap_sem);
+ * copy_page_range(): spin_lock(&src->page_table_lock), the parent's
+ * private pte is write-protected and the child maps the same page,
+ * spin_unlock(); flush_tlb_mm(); up_write().  One step: it excludes
+ * every other user of mmap_sem and page_table_lock; the MMU, which reads
+ * the pte without them, sees one change.
+ */
+proctype Fork()
+{
+#ifdef PREFORKED
+	byte n = 1, cp;		/* the first fork was before init */
+#else
+	byte n, cp;
+#endif
+
+	do
+	:: n < NFORK ->
+		d_step {
+			mm_readers == 0 && ptl == 0;	/* down_write(); spin_lock(&src->page_table_lock) */
+			wprot = true;		/* ptep_set_wrprotect(src_pte) */
+			child[pte]++;		/* the child's pte: */
+			refcount[pte]++;	/* get_page(page) */
+			cp = pte;
+			check_ptl()		/* spin_unlock(); up_write() */
+		};
+		run_child(cp);			/* the child runs */
+		n++
+	:: else -> break
+	od
+}
+
+init {
+	byte p;
+
+	atomic {
+		key[0] = NOPAGE;
+		chain[0] = NOPAGE;
+		running[0] = true;
+		tlb[0] = NOPAGE;
+#if NW > 1
+		key[1] = NOPAGE;
+		chain[1] = NOPAGE;
+		running[1] = true;
+		tlb[1] = NOPAGE;
+#endif
+		refcount[P0] = 1;	/* the parent's pte */
+#ifdef PREFORKED
+		/* the parent forked before anything else: P0 is COW-shared */
+		wprot = true;
+		child[P0] = 1;
+		refcount[P0] = 2;
+		run_child(P0);
+#if NFORK > 1
+		run Fork();		/* the other forks */
+#endif
+#else
+		run Fork();
+#endif
+		run Waiter(0);
+#if NW > 1
+#ifdef SECOND_WAIT
+		run Waiter(1);
+#else
+		run FdWaiter(1);
+#endif
+#endif
+		run Writer();
+		run Waker()
+	}
+
+	/* every thread has returned: a waiter that never does is a lost
+	   wakeup, and leaves us here, an invalid end state */
+	_nr_pr == 1;
+
+	d_step {
+		/* the waker's store is what the parent sees */
+		assert(value[pte] == 1);
+		/* the references are exactly those of the mappings: no pin
+		   leaked, none dropped twice or on the wrong page */
+		p = 0;
+		do
+		:: p < NPAGES ->
+			assert(refcount[p] == (pte == p) + child[p]);
+			p++
+		:: else -> break
+		od;
+		/* nothing left behind */
+		assert(!registered[0] && !queued[0] && !pinned[0] && !on_wq[0]);
+#if NW > 1
+		assert(!registered[1] && !queued[1] && !pinned[1] && !on_wq[1]);
+#endif
+		assert(ptl == 0 && futex_lock == 0 && mm_readers == 0)
+	}
+}
