@@ -59,7 +59,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..12"
+echo "1..13"
 cache=$tmp/cache
 fake_tarball "$tmp/linux-2.5.39.tar.bz2" 39
 refuses "get-kernel refuses a 2.5.39 tree" "is Linux 2.5.39, not 2.5.38" \
@@ -82,6 +82,8 @@ refuses "build refuses an unknown variant" "unknown variant 'patched-arm'" \
 	"$TOP/scripts/build" patched-arm
 refuses "boot-test refuses an unknown variant" "unknown variant 'x'" \
 	"$TOP/scripts/boot-test" x
+refuses "boot-test refuses a --duration that is not seconds" \
+	"--duration wants seconds" "$TOP/scripts/boot-test" --duration 10m patched-up
 
 # A PATH with everything but quilt.
 mkdir -p "$tmp/bin"
