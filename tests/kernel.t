@@ -3,9 +3,15 @@
 #
 # Proves that the LKML series applies to pristine 2.5.38 at fuzz 0, that
 # all four kernels build (with the compat series), that the guest suite
-# passes on the patched kernels (UP, SMP with 2 and 4 CPUs), and that the
-# COW reproducer FAILS on vanilla kernels, i.e. that the suite sees the
-# bug the series fixes.  Without a 2.5.38 tree it says SKIPPED, loudly.
+# passes on the patched kernels (UP, SMP with 2 and 4 CPUs; the whole
+# suite: basic, cow, priv, lifetime, limit, diff and a short stress run),
+# that on vanilla kernels the tests that need no fix pass (basic, and the
+# lifetime tests of group lifetime_vanilla) while the COW and privacy
+# reproducers, the stress test and the FUTEX_FD pin limit test FAIL,
+# i.e. that the suite sees what the series changes, and that vanilla and
+# patched differ on the bad-input table exactly as
+# tests/differential.expected says (tests/differential.t).  Without a
+# 2.5.38 tree it says SKIPPED, loudly.
 set -eu
 TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -65,23 +71,32 @@ applies() {
 	trap - EXIT
 }
 
-echo "1..12"
+echo "1..15"
 t "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
 for v in vanilla-up vanilla-smp patched-up patched-smp; do
 	t "build $v" "$TOP/scripts/build" "$v"
 done
-t "patched-up: guest suite passes" \
+# The whole suite, stress (10 s) included: it must pass on UP, SMP-2, SMP-4.
+t "patched-up: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build patched-up
-t "patched-smp, 2 CPUs: guest suite passes" \
+t "patched-smp, 2 CPUs: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build --cpus 2 patched-smp
-t "patched-smp, 4 CPUs: guest suite passes" \
+t "patched-smp, 4 CPUs: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build --cpus 4 patched-smp
-t "vanilla-up: basic futex tests pass" \
-	"$TOP/scripts/boot-test" --no-build --tests basic vanilla-up
-t "vanilla-smp: basic futex tests pass" \
-	"$TOP/scripts/boot-test" --no-build --tests basic vanilla-smp
+t "vanilla-up: basic futex tests and the lifetime tests that need no fix pass" \
+	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-up
+t "vanilla-smp: basic futex tests and the lifetime tests that need no fix pass" \
+	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-smp
 t "vanilla-up: COW and privacy reproducers fail (the bugs are seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-up
 t "vanilla-smp, 2 CPUs: COW and privacy reproducers fail (the bugs are seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-smp
+t "vanilla-smp, 2 CPUs: the stress test loses wakeups (the bug is seen)" \
+	"$TOP/scripts/boot-test" --no-build --tests stress --expect-fail \
+	--log "$logdir/vanilla-smp-stress.log" vanilla-smp
+t "vanilla-up: no FUTEX_FD pin limit without the series (limit test fails)" \
+	"$TOP/scripts/boot-test" --no-build --tests limit --expect-fail \
+	--log "$logdir/vanilla-up-limit.log" vanilla-up
+t "vanilla-up and patched-up differ on bad input only as tests/differential.expected says" \
+	"$TOP/tests/differential.t"
 [ $failed = 0 ]

@@ -16,6 +16,10 @@
  *                          notodo       ignore TODO flags
  *                          repeat=N     run each selected test N times
  *                          tmoscale=N   multiply the timeouts by N
+ *                          duration=N   seconds for time-bound tests
+ *                                       (stress); their timeouts grow
+ *                                       by N (tests/testargs.h)
+ *                          seed=N       seed for randomised tests
  *
  * Not PID 1 (e.g. on the host): no console or /proc setup, never
  * reboot; the exit status is the number of failed tests; test names may
@@ -27,6 +31,7 @@
 #include "rt/rt.h"
 #include "rt/tap.h"
 #include "tests/tests.h"
+#include "tests/testargs.h"
 
 struct test {
 	const char *name;
@@ -53,6 +58,10 @@ static struct {
 static struct {
 	int run, pass, fail, todo, skip, todo_passed;
 } count;
+
+/* tests/testargs.h */
+int testarg_duration;
+unsigned long testarg_seed;
 
 /* does the comma-separated list contain word (of length n)? */
 static int list_has(const char *list, const char *word, size_t n)
@@ -135,6 +144,10 @@ static void parse_testargs(const char *args)
 			opt.repeat = rt_atol(p + 7);
 		else if (!strncmp(p, "tmoscale=", 9) && len > 9)
 			opt.tmoscale = rt_atol(p + 9);
+		else if (!strncmp(p, "duration=", 9) && len > 9)
+			testarg_duration = rt_atol(p + 9);
+		else if (!strncmp(p, "seed=", 5) && len > 5)
+			testarg_seed = (unsigned long)rt_atol(p + 5);
 		else if (len) {
 			char tok[32];
 
@@ -150,6 +163,18 @@ static void parse_testargs(const char *args)
 		opt.repeat = 1;
 	if (opt.tmoscale < 1)
 		opt.tmoscale = 1;
+	if (testarg_duration < 0)
+		testarg_duration = 0;
+}
+
+/* the hard limit of a test, in seconds */
+static int test_timeout(const struct test *t)
+{
+	int s = t->timeout;
+
+	if (t->flags & TF_DURATION)
+		s += testarg_duration;
+	return s * opt.tmoscale;
 }
 
 /* PID 1: make sure fds 0, 1 and 2 are the console */
@@ -245,7 +270,7 @@ static int wait_test(int pid, long timeout_ms)
 static void run_test(const struct test *t, int num)
 {
 	const char *todo = NULL, *result, *dir = "";
-	long timeout_ms = (long)t->timeout * opt.tmoscale * 1000;
+	long timeout_ms = (long)test_timeout(t) * 1000;
 	long pid, t0;
 	int status, ok;
 
@@ -276,7 +301,7 @@ static void run_test(const struct test *t, int num)
 	ok = 0;
 	if (status == -ETIMEDOUT) {
 		tap_diag("%s: timeout, killed after %d s", t->name,
-			 t->timeout * opt.tmoscale);
+			 test_timeout(t));
 	} else if (status < 0) {
 		tap_diag("%s: lost the test process: %s", t->name,
 			 rt_errname(status));
@@ -320,8 +345,9 @@ static void list_tests(void)
 	unsigned int i;
 
 	for (i = 0; i < NTESTS; i++)
-		rt_printf("%-26s %-12s %3ds%s\n", tests[i].name,
+		rt_printf("%-26s %-12s %3ds%s%s\n", tests[i].name,
 			  tests[i].groups, tests[i].timeout,
+			  tests[i].flags & TF_DURATION ? "+duration" : "",
 			  tests[i].flags & TF_TODO_COW ? "  TODO_COW" :
 			  tests[i].flags & TF_TODO_PRIV ? "  TODO_PRIV" : "");
 }

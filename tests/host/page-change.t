@@ -124,10 +124,13 @@ t "build it with ThreadSanitizer" build "$O/stress-tsan"
 t "build the broken variants (negative controls)" \
 	build "$O/stress-broken-register" "$O/stress-broken-remove"
 t "stress" pass "$S" "$D"
-t "stress, every mm in 2 hash buckets" pass "$S" "$D" --collide
+# Many registrations per mm: long chains in the colliding hash.
+MANY="--mms 2 --waiters 20"
+t "stress, every mm in 2 hash buckets, many per mm" \
+	pass "$S" "$D" --collide $MANY
 t "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
-t "stress under ThreadSanitizer, 2 hash buckets" \
-	tsan "$O/stress-tsan" "$D" --collide
+t "stress under ThreadSanitizer, 2 hash buckets, many per mm" \
+	tsan "$O/stress-tsan" "$D" --collide $MANY
 if command -v valgrind >/dev/null 2>&1; then
 	t "stress under valgrind --tool=helgrind, 2 hash buckets" \
 		pass valgrind -q --tool=helgrind --error-exitcode=1 \

@@ -103,6 +103,7 @@ void AnnotateBenignRaceSized(const char *file, int line,
 #endif
 
 int collide;		/* --collide */
+unsigned long num_physpages = 1UL << 14;	/* page_change_init(): 4096 buckets */
 
 static struct {
 	double seconds;
@@ -687,8 +688,9 @@ static void *cow_thread(void *arg)
 		ev = (struct event){ .kind = EV_COW, .mm = mm, .addr = addr,
 				    .old = old, .new = new };
 		if (rnd(t) % 4 == 0) {
-			if (!list_empty(&mm->page_change_list))
-				__page_change_cow(mm, addr, new);
+			/* the out-of-line walk, called on any bucket */
+			__page_change_cow(hash_page_change(mm, addr), mm,
+					  addr, new);
 		} else {
 			/* the inline hook of the patch, with a fault address */
 			page_change_cow(mm, addr + (rnd(t) & ~PAGE_MASK), new);
@@ -864,7 +866,7 @@ static void final_checks(const struct stats *st)
 		if (!list_empty(&mms[m].regs))
 			fail("leftover", "mm%d: test registrations left", m);
 	}
-	for (i = 0; i < (1UL << PAGE_CHANGE_HASHBITS); i++)
+	for (i = 0; i < (1UL << page_change_bits); i++)
 		if (!list_empty(&page_change_hash[i].chain))
 			fail("leftover", "hash bucket %lu not empty at the end", i);
 
@@ -986,7 +988,7 @@ int main(int argc, char **argv)
 	 * that one word per bucket, and nothing else.
 	 */
 	if (opt.annotate)
-		for (i = 0; i < (1 << PAGE_CHANGE_HASHBITS); i++)
+		for (i = 0; i < (1 << page_change_bits); i++)
 			BENIGN_RACE(&page_change_hash[i].chain.next,
 				    sizeof(page_change_hash[i].chain.next),
 				    "lockless empty test in __page_change_cow()");

@@ -1,20 +1,28 @@
 /*
  * futex_cow.pml: a Promela model of the futex / copy-on-write protocol of
  * the futex-cow series (patches/page-change-facility.patch,
- * patches/page-change-cow-hook.patch, patches/futex-follow-cow.patch),
- * checked with spin.  See README in this directory; run by spin.t.
+ * patches/page-change-cow-hook.patch, patches/futex-follow-cow.patch,
+ * patches/futex-wait-fast-path.patch), checked with spin.  See README in
+ * this directory; run by spin.t.
  *
  * The model is at the level of the locks and the shared state: the pte
  * of the futex page in the waiters' mm, the futex word in each physical
  * page, the page reference counts, the page_change registration, the
  * futex hash chain and struct futex_q of each waiter, the sleep/wakeup
- * handshake, page_table_lock, futex_lock and mmap_sem.  Every statement
- * names the C function (and usually the C statement) it stands for.
- * Memory is sequentially consistent (README says why that is enough).
+ * handshake, page_table_lock, futex_lock and mmap_sem of each mm.  Every
+ * statement names the C function (and usually the C statement) it
+ * stands for.  Memory is sequentially consistent (README says why that
+ * is enough).
  *
- * Threads of one mm (the "parent"), all started at once by init:
+ * Two scenarios.  The default one: a private page, one mm (the
+ * "parent") whose threads are, all started at once by init:
  *
- *   Waiter(0)     FUTEX_WAIT(uaddr, 0): futex_wait()
+ *   Waiter(0)     FUTEX_WAIT(uaddr, 0): futex_wait() as of
+ *                 futex-wait-fast-path.patch: lookup and first read
+ *                 under page_table_lock; add_wait_queue(),
+ *                 set_current_state(TASK_INTERRUPTIBLE), pin, register
+ *                 and queue under the same hold, and for a shared key
+ *                 (-DSHARED) read again; unlock; sleep if still queued
  *   FdWaiter(1)   FUTEX_FD on uaddr, then "if (*uaddr == 0) poll(fd)",
  *                 then close(fd) (-DSECOND_WAIT: a second Waiter
  *                 instead; -DNW=1: no second waiter)
@@ -30,6 +38,14 @@
  *                 (dropping its reference), or not
  *                 (-DNO_CHILD_WRITES: never)
  *
+ * -DSHARED: a MAP_SHARED page (keyed without mm, never registered, never
+ * copied on write), mapped by two processes.  The waiters are in mm A
+ * (the "parent" above), the Waker in another mm B: its FUTEX_WAKE takes
+ * B's page_table_lock, not A's.  No Writer, Fork or Child: stores to a
+ * shared mapping never fault, fork() does not write-protect it.
+ * -DSECOND_IN_B (with -DSHARED): the second waiter is a FUTEX_WAIT in
+ * mm B, the waker's.
+ *
  * Properties, in all interleavings:
  *   - no lost wakeup: every thread returns; a waiter asleep forever
  *     leaves init blocked on "_nr_pr == 1", which spin reports as an
@@ -39,31 +55,67 @@
  *     page, never dropped below zero, a page is never freed while the
  *     pte maps it, a child maps it, or a waiter's key pins it; at the
  *     end every count is exactly what the mappings account for.
- *   - whenever page_table_lock is free, a registered waiter is keyed on
- *     the page the pte maps; whenever futex_lock is free, a queued
- *     waiter is on the chain of its key.
+ *   - whenever a page_table_lock is released, a registered waiter is
+ *     keyed on the page mm A's pte maps; whenever futex_lock is free, a
+ *     queued waiter is on the chain of its key.
  *   - futex_wake() finds on the chain it walks only waiters keyed on the
  *     page it resolved.
  *
  * Deliberately broken variants (must be rejected):
- *   -DBROKEN_REGISTER_AFTER_LOOKUP  pin_futex() looks the page up under
- *        page_table_lock, drops it, and registers afterwards without
- *        checking the pte again
- *   -DBROKEN_WAKE_UNLOCKED_WALK     futex_wake() drops page_table_lock
- *        between futex_lookup() and the hash walk
- *   -DBROKEN_CALLBACK_NO_REF        futex_cow_callback() re-keys the
+ *   -DBROKEN_REGISTER_AFTER_LOOKUP  (a) futex_wait() drops
+ *        page_table_lock after the lookup (and first read) and pins,
+ *        registers and queues under a second hold, without looking the
+ *        page up again (then reads the word again, through that page,
+ *        for a private key too); pin_futex() (FUTEX_FD) likewise
+ *        registers under a second hold
+ *   -DBROKEN_WAKE_UNLOCKED_WALK     (b) futex_wake() drops
+ *        page_table_lock between futex_lookup() and the hash walk
+ *   -DBROKEN_CALLBACK_NO_REF        (c) futex_cow_callback() re-keys the
  *        waiter but does not move the page reference
+ *   -DBROKEN_NO_RECHECK             (d) futex_wait() does not read
+ *        the word again after queue_me() for a shared key either
+ *        (rejected with -DSHARED; for a private key that is what the
+ *        patch does, so in the default scenario this changes nothing)
+ *   -DBROKEN_NO_QUEUED_CHECK        (e) futex_wait() does
+ *        add_wait_queue() and set_current_state() only after the unlock,
+ *        and sleeps without testing "if (!list_empty(&q.list))", as an
+ *        intermediate version of futex-wait-fast-path.patch did: a
+ *        waker that dequeues and wakes it before add_wait_queue() or
+ *        set_current_state() is lost (rejected in both scenarios)
+ *
+ * Variants that must be accepted:
+ *   -DLATE_SLEEP_SETUP   add_wait_queue() and set_current_state() after
+ *        the unlock, with the still-queued test (the previous version
+ *        of the patch): the test alone closes the window
+ *   -DNO_QUEUED_CHECK    the shipped order without the test: a waker
+ *        that finds the waiter queued always finds it on q.waiters and
+ *        TASK_INTERRUPTIBLE, so schedule_timeout() returns at once; the
+ *        test only saves that call
  *
  * Atomic steps.  A critical section whose body touches only variables
  * that other threads touch only under the same lock (or the atomic page
  * counts, whose increments and decrements commute), and at most one
- * variable that some other thread reads without the lock, is written
+ * variable that some other thread accesses without the lock, is written
  * as one step (d_step { lock free -> body }: lock taken and released):
  * Lipton's reduction, acquire a right mover, release a left mover.  The
  * sections the protocol is about (futex_wake(), the COW's second hold of
- * page_table_lock with its callbacks, the sleep handshake) are kept
- * statement by statement.
+ * page_table_lock with its callbacks, futex_wait() from queue_me() to
+ * the unlock, the sleep handshake) are kept statement by statement.
  */
+
+#ifdef FIX_SLEEP_IF_QUEUED
+#error "-DFIX_SLEEP_IF_QUEUED is gone: the test is the default now (-DBROKEN_NO_QUEUED_CHECK drops it)"
+#endif
+
+/*
+ * (e) is the earlier order without the test; -DLATE_SLEEP_SETUP alone is
+ * the earlier order with it; -DNO_QUEUED_CHECK alone is the shipped order
+ * without it (the test is then only a shortcut).
+ */
+#ifdef BROKEN_NO_QUEUED_CHECK
+#define LATE_SLEEP_SETUP
+#define NO_QUEUED_CHECK
+#endif
 
 #ifndef NW
 #define NW 2			/* waiters: 1 or 2 */
@@ -78,6 +130,19 @@
 #define P0	0		/* the page before any COW; COWs install P1, P2 */
 #define NOPAGE	7
 
+#define MM_A	0		/* the waiters' mm (and the waker's, by default) */
+#define MM_B	1		/* -DSHARED: the waker's mm */
+#ifdef SHARED
+#define WMM	MM_B		/* the mm the Waker runs in */
+#define PRIVATE	false		/* q->key.mm == NULL: no __insert_pin_page() */
+#else
+#define WMM	MM_A
+#define PRIVATE	true		/* q->key.mm == current->mm: registered */
+#ifdef SECOND_IN_B
+#error "-DSECOND_IN_B needs -DSHARED"
+#endif
+#endif
+
 /*
  * Reachability witnesses, to show that the model is not vacuous: with
  * -DREACH=n, spin must find REACHED(n, cond) "violated", i.e. a run in
@@ -89,9 +154,10 @@
 #endif
 #define REACHED(n, cond)	assert(!(REACH == n && (cond)))
 
-/* ---- the parent mm and the pages ------------------------------------ */
+/* ---- mm A and the pages --------------------------------------------- */
 
-byte pte = P0;		/* page mapped at uaddr in the parent mm */
+byte pte = P0;		/* page mapped at uaddr in mm A (with -DSHARED, */
+			/* mm B maps the same page P0, forever) */
 bool wprot;		/* that pte is write-protected (COW-shared) */
 byte next_page = 1;	/* the page the next COW allocates */
 byte child[NPAGES];	/* how many children map the page */
@@ -100,9 +166,9 @@ short refcount[NPAGES];	/* page_count() of each page */
 
 /* ---- locks ---------------------------------------------------------- */
 
-bit ptl;		/* mm->page_table_lock */
+bit ptl[2];		/* mm->page_table_lock of mm A, mm B */
 bit futex_lock;		/* futex_lock in kernel/futex.c */
-byte mm_readers;	/* mm->mmap_sem, held for reading (fork() holds it
+byte mm_readers[2];	/* mm->mmap_sem, held for reading (fork() holds it
 			   for writing in one step: it waits for no readers) */
 
 /* ---- struct futex_q of each waiter ---------------------------------- */
@@ -119,6 +185,9 @@ byte tlb[NW];		/* page of the translation an in-flight user load
 			   of the waiter's CPU uses, or NOPAGE */
 bool moved[NW];		/* ghost, set only for the witnesses (-DREACH):
 			   moved by a callback while queued */
+bool skipped[NW];	/* ghost, set only for witness 15: a FUTEX_WAIT on
+			   a private key dropped page_table_lock, to sleep,
+			   with the word already changed (no second read) */
 
 /* ---- primitives ----------------------------------------------------- */
 
@@ -128,7 +197,7 @@ inline spin_lock(l)
 	atomic { l == 0 -> l = 1 }	/* spin_lock() */
 }
 
-/* what page_table_lock guards: checked whenever it is released */
+/* what mm A's page_table_lock guards: checked whenever it is released */
 inline check_ptl()
 {
 	assert(!registered[0] || key[0] == pte);
@@ -138,9 +207,9 @@ inline check_ptl()
 }
 
 /* spin_unlock(&mm->page_table_lock) */
-inline ptl_unlock()
+inline ptl_unlock(m)
 {
-	d_step { check_ptl(); ptl = 0 }	/* spin_unlock(&mm->page_table_lock) */
+	d_step { check_ptl(); ptl[m] = 0 }	/* spin_unlock(&mm->page_table_lock) */
 }
 
 /* what futex_lock guards: checked whenever it is released */
@@ -193,8 +262,8 @@ inline put_page(p)
  * From get_page(key.page) to spin_unlock(&futex_lock) it is one step:
  * key and chain are only used under futex_lock (or page_table_lock,
  * which is held); list_del() leaves q->list.next NULL, never &q->list,
- * so to the unlocked list_empty() of futex_wait() the waiter stays
- * queued throughout the move.
+ * so to futex_wait()'s unlocked list_empty() before it sleeps the
+ * waiter stays queued throughout the move.
  */
 inline futex_cow_callback(i, new)
 {
@@ -259,47 +328,48 @@ inline page_change_cow(new)
 }
 
 /*
- * pin_futex(q, uaddr): down_read(&mm->mmap_sem); futex_lookup() takes
- * page_table_lock and follow_page()s; get_page(q->key.page);
- * __insert_pin_page(&q->pin); spin_unlock(&mm->page_table_lock);
- * up_read().  One step (the page is mapped, so nobody frees it in
- * between).  INIT_LIST_HEAD(&q->list): queued[i] is false already.
+ * pin_futex(q, uaddr), for FUTEX_FD: down_read(&mm->mmap_sem);
+ * futex_lookup() takes page_table_lock and follow_page()s;
+ * __pin_futex(): get_page(q->key.page), __insert_pin_page(&q->pin) if
+ * q->key.mm; spin_unlock(&mm->page_table_lock); up_read().  One step
+ * (the page is mapped, so nobody frees it in between).
+ * INIT_LIST_HEAD(&q->list): queued[i] is false already.
  */
 inline pin_futex(i)
 {
 #ifndef BROKEN_REGISTER_AFTER_LOOKUP
 	d_step {
-		ptl == 0;		/* futex_lookup(): spin_lock(&mm->page_table_lock) */
+		ptl[MM_A] == 0;		/* futex_lookup(): spin_lock(&mm->page_table_lock) */
 		key[i] = pte;		/* futex_lookup(): follow_page(); make_key() */
-		get_page(key[i]);	/* pin_futex(): get_page(q->key.page) */
+		get_page(key[i]);	/* __pin_futex(): get_page(q->key.page) */
 		pinned[i] = true;
-		registered[i] = true;	/* pin_futex(): __insert_pin_page(&q->pin) */
+		registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) __insert_pin_page(&q->pin) */
 		check_ptl()		/* pin_futex(): spin_unlock(&mm->page_table_lock) */
 	}
 #else
 	/* BROKEN: look up, drop the lock, register without checking again */
-	mm_readers++;			/* down_read(&mm->mmap_sem) */
+	mm_readers[MM_A]++;		/* down_read(&mm->mmap_sem) */
 	d_step {
-		ptl == 0;		/* spin_lock(&mm->page_table_lock) */
+		ptl[MM_A] == 0;		/* spin_lock(&mm->page_table_lock) */
 		key[i] = pte;		/* follow_page(); make_key() */
 		get_page(key[i]);	/* get_page(q->key.page) */
 		pinned[i] = true;
 		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
 	};
 	d_step {
-		ptl == 0;		/* spin_lock(&mm->page_table_lock) */
-		registered[i] = true;	/* __insert_pin_page(&q->pin), stale */
+		ptl[MM_A] == 0;		/* spin_lock(&mm->page_table_lock) */
+		registered[i] = PRIVATE;	/* __insert_pin_page(&q->pin), stale */
 		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
 	};
-	mm_readers--			/* up_read(&mm->mmap_sem) */
+	mm_readers[MM_A]--		/* up_read(&mm->mmap_sem) */
 #endif
 }
 
-/* unpin_futex(q) */
-inline unpin_futex(i)
+/* unpin_futex(q), in mm m */
+inline unpin_futex(i, m)
 {
 	d_step {
-		ptl == 0;		/* remove_pin_page(): spin_lock(&mm->page_table_lock) */
+		ptl[m] == 0;		/* remove_pin_page(): spin_lock(&mm->page_table_lock) */
 		registered[i] = false;	/* remove_pin_page(): hash_del(); list_del_init() */
 		check_ptl()		/* remove_pin_page(): spin_unlock() */
 	};
@@ -309,7 +379,7 @@ inline unpin_futex(i)
 	}
 }
 
-/* queue_me(q, fd, filp): one step, all under futex_lock */
+/* queue_me(q, fd, filp), for FUTEX_FD: one step, all under futex_lock */
 inline queue_me(i)
 {
 	d_step {
@@ -317,6 +387,16 @@ inline queue_me(i)
 		chain[i] = key[i];	/* list_add_tail(&q->list, hash_futex(&q->key)) */
 		queued[i] = true;
 		check_fl()		/* spin_unlock(&futex_lock) */
+	}
+}
+
+/* unqueue_me(q): one step, all under futex_lock */
+inline unqueue_me(i)
+{
+	d_step {
+		futex_lock == 0;	/* unqueue_me(): spin_lock(&futex_lock) */
+		queued[i] = false;	/* if (!list_empty(&q->list)) list_del_init(&q->list) */
+		check_fl()		/* unqueue_me(): spin_unlock(&futex_lock) */
 	}
 }
 
@@ -328,8 +408,8 @@ inline tell_waiter(i)
 		:: on_wq[i] ->
 			REACHED(7, i == 0 && !running[i]);
 			REACHED(11, i == 1 && !running[i]);
-			running[i] = true	/* try_to_wake_up() */
-		:: else -> skip
+			running[i] = true	/* try_to_wake_up(): TASK_INTERRUPTIBLE -> TASK_RUNNING */
+		:: else -> skip		/* wake_up_all(): nobody on q->waiters yet */
 		fi
 	}
 }
@@ -343,6 +423,8 @@ inline wake_one(i)
 			assert(key[i] == k);	/* match_futex(&this->key, &key) */
 			REACHED(2, moved[i]);
 			REACHED(8, k == P0);
+			REACHED(13, WMM != MM_A && i == 0 && ptl[MM_A]);
+			REACHED(15, skipped[i]);
 			queued[i] = false	/* list_del_init(i) */
 		};
 		tell_waiter(i)			/* tell_waiter(this) */
@@ -353,19 +435,19 @@ inline wake_one(i)
 /* ---- mm/memory.c ---------------------------------------------------- */
 
 /*
- * A write fault on the futex page: do_page_fault() -> handle_mm_fault()
- * -> handle_pte_fault() -> do_wp_page() -> break_cow().  Uses the
- * caller's locals old, new, newval, cb_old.
+ * A write fault on the futex page in mm A: do_page_fault() ->
+ * handle_mm_fault() -> handle_pte_fault() -> do_wp_page() ->
+ * break_cow().  Uses the caller's locals old, new, newval, cb_old.
  */
 inline write_fault()
 {
-	mm_readers++;			/* do_page_fault(): down_read(&mm->mmap_sem) */
+	mm_readers[MM_A]++;		/* do_page_fault(): down_read(&mm->mmap_sem) */
 	if
 	:: d_step {
-		ptl == 0 && !wprot	/* handle_mm_fault(): spin_lock(); handle_pte_fault(): */
+		ptl[MM_A] == 0 && !wprot	/* handle_mm_fault(): spin_lock(); handle_pte_fault(): */
 	   }				/* writable already (a racing fault broke COW): spin_unlock() */
 	:: d_step {
-		ptl == 0 && wprot && refcount[pte] == 1;
+		ptl[MM_A] == 0 && wprot && refcount[pte] == 1;
 		/* do_wp_page(): TestSetPageLocked(); can_share_swap_page(): */
 		/* we are the page's only user: reuse it, establish_pte() */
 		/* writable.  No new translation: no callback. */
@@ -374,7 +456,7 @@ inline write_fault()
 		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
 	   }
 	:: d_step {
-		ptl == 0 && wprot;
+		ptl[MM_A] == 0 && wprot;
 		/* do_wp_page(): the page is shared (or its lock was busy, */
 		/* and TestSetPageLocked() failed): copy it. */
 		old = pte;		/* old_page = pte_page(pte) */
@@ -382,7 +464,7 @@ inline write_fault()
 		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
 	   };
 		newval = value[old];	/* alloc_page(); copy_cow_page(old_page, new_page) */
-		spin_lock(ptl);		/* spin_lock(&mm->page_table_lock) */
+		spin_lock(ptl[MM_A]);	/* spin_lock(&mm->page_table_lock) */
 		if
 		:: wprot && pte == old ->	/* pte_same(*page_table, pte) */
 			/* break_cow(): establish_pte() of the new page, */
@@ -405,7 +487,7 @@ inline write_fault()
 			tlb[1] != old;
 #endif
 			page_change_cow(new);	/* break_cow(): page_change_cow() */
-			ptl_unlock();		/* spin_unlock(&mm->page_table_lock) */
+			ptl_unlock(MM_A);	/* spin_unlock(&mm->page_table_lock) */
 			d_step {
 				put_page(old);	/* page_cache_release(new_page): new_page = old_page, the old pte's reference */
 				put_page(old);	/* page_cache_release(old_page): ours */
@@ -413,20 +495,21 @@ inline write_fault()
 			}
 		:: else ->			/* lost the race to another fault */
 			REACHED(5, true);
-			ptl_unlock();		/* spin_unlock(&mm->page_table_lock) */
+			ptl_unlock(MM_A);	/* spin_unlock(&mm->page_table_lock) */
 			d_step {
 				put_page(old);	/* page_cache_release(new_page) (our copy, not modelled); page_cache_release(old_page) */
 				old = 0; newval = 0
 			}
 		fi
 	fi;
-	mm_readers--			/* do_page_fault(): up_read(&mm->mmap_sem) */
+	mm_readers[MM_A]--		/* do_page_fault(): up_read(&mm->mmap_sem) */
 }
 
 /*
  * A store from user space to the futex page, of v to the futex word if
  * word, else to another word of that page: the MMU lets it through if
- * the pte is writable, else it faults, and the store is retried.
+ * the pte is writable, else it faults, and the store is retried.  With
+ * -DSHARED the page is never write-protected, and both mms map P0.
  */
 inline user_store(v, word)
 {
@@ -444,10 +527,11 @@ inline user_store(v, word)
 }
 
 /*
- * A load of the futex word from user space, or get_user() in the
- * kernel: the CPU translates uaddr (pte, or a TLB entry), then loads
- * through that translation.  A COW may switch the pte in between; its
- * TLB flush then waits for the load to finish (see write_fault()).
+ * A load of the futex word from user space: the CPU translates uaddr
+ * (pte, or a TLB entry), then loads through that translation.  A COW
+ * may switch the pte in between; its TLB flush then waits for the load
+ * to finish (see write_fault()).  (futex_wait()'s reads are under
+ * page_table_lock: no COW can come between, they are single steps.)
  */
 inline user_load(i, v)
 {
@@ -461,34 +545,108 @@ inline user_load(i, v)
 
 /* ---- the threads ---------------------------------------------------- */
 
-/* FUTEX_WAIT(uaddr, val = 0): sys_futex() -> futex_wait() */
-proctype Waiter(byte i)
+/*
+ * FUTEX_WAIT(uaddr, val = 0): sys_futex() -> futex_wait(), as of
+ * futex-wait-fast-path.patch.  The reads of the word are
+ * futex_value_locked(): under page_table_lock, through the kernel
+ * mapping (kmap_atomic()) of q->key.page, the page futex_lookup() found;
+ * they cannot fault, and no COW can switch the pte under the lock, so
+ * each is one load of value[key[i]] (== value[pte]: check_ptl()).
+ */
+proctype Waiter(byte i; byte m)
 {
 	byte curval;
 
-	pin_futex(i);			/* futex_wait(): pin_futex(&q, uaddr) */
-	queue_me(i);			/* futex_wait(): queue_me(&q, -1, NULL) */
-	user_load(i, curval);		/* futex_wait(): get_user(curval, uaddr), no lock */
-	if
-	:: curval != 0 ->		/* curval != val: -EWOULDBLOCK, goto out */
-		REACHED(3, true)
-	:: else ->
-		on_wq[i] = true;	/* add_wait_queue(&q.waiters, &wait) */
-		running[i] = false;	/* set_current_state(TASK_INTERRUPTIBLE) */
-		if
-		:: queued[i] ->		/* if (!list_empty(&q.list)), no lock */
-			running[i]	/* schedule_timeout(MAX_SCHEDULE_TIMEOUT): asleep until woken */
-		:: else -> skip
-		fi;
-		running[i] = true;	/* set_current_state(TASK_RUNNING) */
-		on_wq[i] = false	/* remove_wait_queue(&q.waiters, &wait) */
-	fi;
-	d_step {			/* out: unqueue_me(&q): */
-		futex_lock == 0;	/* spin_lock(&futex_lock) */
-		queued[i] = false;	/* if (!list_empty(&q->list)) list_del_init(&q->list) */
-		check_fl()		/* spin_unlock(&futex_lock) */
+	d_step {
+		ptl[m] == 0;		/* futex_wait(): down_read(&mm->mmap_sem); futex_lookup(): spin_lock(&mm->page_table_lock) */
+		mm_readers[m]++;
+		ptl[m] = 1;
+		key[i] = pte;		/* futex_lookup(): follow_page(); make_key() */
+		curval = value[key[i]]	/* futex_wait(): futex_value_locked(vma, &q.key, uaddr), the first read */
 	};
-	unpin_futex(i)			/* futex_wait(): unpin_futex(&q) */
+	if
+	:: curval != 0 ->		/* != val: the fast path */
+		d_step {
+			REACHED(3, true);
+			check_ptl();
+			ptl[m] = 0;		/* futex_wait(): spin_unlock(&mm->page_table_lock) */
+			mm_readers[m]--	/* futex_wait(): up_read(&mm->mmap_sem); return -EWOULDBLOCK */
+		}
+	:: else ->
+#ifndef LATE_SLEEP_SETUP
+		/* get ready to be woken before we can be found: under */
+		/* page_table_lock, nothing sleeps from here to */
+		/* schedule_timeout() */
+		on_wq[i] = true;	/* futex_wait(): add_wait_queue(&q.waiters, &wait) */
+		running[i] = false;	/* futex_wait(): set_current_state(TASK_INTERRUPTIBLE) */
+#endif
+#ifdef BROKEN_REGISTER_AFTER_LOOKUP
+		/* BROKEN: drop the lock after the lookup and the read; */
+		/* pin, register and queue under a second hold, on the */
+		/* page found under the first */
+		ptl_unlock(m);	/* BROKEN: spin_unlock(&mm->page_table_lock) */
+		spin_lock(ptl[m]);	/* BROKEN: spin_lock(&mm->page_table_lock), no new lookup */
+#endif
+		/* __pin_futex() (INIT_LIST_HEAD(), get_page(), */
+		/* __insert_pin_page()) and queue_me(): one step, */
+		/* page_table_lock held throughout */
+		d_step {
+			futex_lock == 0;	/* queue_me(): spin_lock(&futex_lock) */
+			get_page(key[i]);	/* __pin_futex(): get_page(q->key.page) */
+			pinned[i] = true;
+			registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) __insert_pin_page(&q->pin) */
+			chain[i] = key[i];	/* queue_me(): list_add_tail(&q->list, hash_futex(&q->key)) */
+			queued[i] = true;
+			check_fl()		/* queue_me(): spin_unlock(&futex_lock) */
+		};
+#if (defined(SHARED) && !defined(BROKEN_NO_RECHECK)) || defined(BROKEN_REGISTER_AFTER_LOOKUP)
+		/* a shared key (q.key.mm == NULL): read the word again, */
+		/* through q.key.page.  (a) reads again for any key, to */
+		/* cover the window it opens: what it then misses is only */
+		/* a COW in that window, which leaves the key stale. */
+		curval = value[key[i]];	/* futex_wait(): if (!q.key.mm && futex_value_locked() != val) ret = -EWOULDBLOCK, the second read */
+#endif
+		/* a private key: no second read (every waker is in this */
+		/* mm, and takes this page_table_lock) */
+		if
+		:: curval != 0 ->	/* the second read: != val */
+			d_step {
+				REACHED(12, true);
+				check_ptl();
+				ptl[m] = 0;	/* futex_wait(): spin_unlock(&mm->page_table_lock) */
+				mm_readers[m]--	/* futex_wait(): up_read(&mm->mmap_sem) */
+			};
+			running[i] = true	/* set_current_state(TASK_RUNNING); if (ret) goto out */
+		:: else ->
+			d_step {
+				/* ghost, for witness 15: a second read would */
+				/* see the word changed, but there is none */
+				skipped[i] = (REACH == 15 && PRIVATE && value[key[i]] != 0);
+				check_ptl();
+				ptl[m] = 0;	/* futex_wait(): spin_unlock(&mm->page_table_lock) */
+				mm_readers[m]--	/* futex_wait(): up_read(&mm->mmap_sem) */
+			};
+#ifdef LATE_SLEEP_SETUP
+			/* the earlier version of the patch: only now */
+			on_wq[i] = true;	/* add_wait_queue(&q.waiters, &wait) */
+			running[i] = false;	/* set_current_state(TASK_INTERRUPTIBLE) */
+#endif
+#ifndef NO_QUEUED_CHECK
+			if
+			:: queued[i] ->	/* if (!list_empty(&q.list)), no lock */
+				running[i]	/* schedule_timeout(time): asleep until woken */
+			:: else ->
+				REACHED(14, true)	/* dequeued (and woken) already: do not sleep */
+			fi;
+#else
+			running[i];	/* schedule_timeout(time) without the test: asleep until woken */
+#endif
+			running[i] = true	/* set_current_state(TASK_RUNNING) */
+		fi;
+		unqueue_me(i);		/* out: if (!unqueue_me(&q)) ret = 0 */
+		unpin_futex(i, m);		/* futex_wait(): unpin_futex(&q) */
+		on_wq[i] = false	/* return: q.waiters and wait, on our stack, go */
+	fi
 }
 
 /*
@@ -535,9 +693,10 @@ proctype FdWaiter(byte i)
 		fi;
 		check_fl()		/* spin_unlock(&futex_lock) */
 	};
-	unpin_futex(i)			/* futex_close(): unpin_futex(q); mmdrop() */
+	unpin_futex(i, MM_A)		/* futex_close(): unpin_futex(q); mmdrop() */
 }
 
+#ifndef SHARED
 /* another thread writes another word of the futex page */
 proctype Writer()
 {
@@ -551,21 +710,26 @@ proctype Writer()
 	:: else -> break
 	od
 }
+#endif
 
-/* "*uaddr = 1", then FUTEX_WAKE(uaddr, INT_MAX): futex_wake() */
+/*
+ * "*uaddr = 1", then FUTEX_WAKE(uaddr, INT_MAX): futex_wake(), in mm
+ * WMM: the waiters' mm A, or with -DSHARED another mm B mapping the same
+ * page (its own mmap_sem and page_table_lock; its lookup finds P0).
+ */
 proctype Waker()
 {
 	byte old, new, newval, cb_old;
 	byte k;
 
 	user_store(1, true);		/* *uaddr = 1 (may break COW) */
-	mm_readers++;			/* futex_wake(): down_read(&mm->mmap_sem) */
+	mm_readers[WMM]++;		/* futex_wake(): down_read(&mm->mmap_sem) */
 	atomic {
-		ptl == 0 -> ptl = 1;	/* futex_lookup(): spin_lock(&mm->page_table_lock) */
+		ptl[WMM] == 0 -> ptl[WMM] = 1;	/* futex_lookup(): spin_lock(&mm->page_table_lock) */
 		k = pte			/* futex_lookup(): follow_page(); make_key() */
 	};
 #ifdef BROKEN_WAKE_UNLOCKED_WALK
-	ptl_unlock();			/* BROKEN: drop page_table_lock before the walk */
+	ptl_unlock(WMM);		/* BROKEN: drop page_table_lock before the walk */
 #endif
 	spin_lock(futex_lock);		/* futex_wake(): spin_lock(&futex_lock) */
 	wake_one(0);			/* list_for_each_safe(i, next, head) ... */
@@ -574,12 +738,12 @@ proctype Waker()
 #endif
 	futex_unlock();			/* futex_wake(): spin_unlock(&futex_lock) */
 #ifndef BROKEN_WAKE_UNLOCKED_WALK
-	ptl_unlock();			/* futex_wake(): spin_unlock(&mm->page_table_lock) */
+	ptl_unlock(WMM);		/* futex_wake(): spin_unlock(&mm->page_table_lock) */
 #endif
-	mm_readers--			/* futex_wake(): up_read(&mm->mmap_sem) */
+	mm_readers[WMM]--		/* futex_wake(): up_read(&mm->mmap_sem) */
 }
 
-#ifndef NO_CHILD_WRITES
+#if !defined(NO_CHILD_WRITES) && !defined(SHARED)
 /*
  * The child of fork() writes to the page, once, in its own mm, under
  * its own page_table_lock: do_wp_page() there.  Either it reuses the
@@ -605,6 +769,7 @@ proctype Child(byte p)
 #define run_child(p)	skip
 #endif
 
+#ifndef SHARED
 /*
  * fork(): copy_mm() -> dup_mmap(): down_write(&oldmm->mmap_sem);
  * copy_page_range(): spin_lock(&src->page_table_lock), the parent's
@@ -624,7 +789,7 @@ proctype Fork()
 	do
 	:: n < NFORK ->
 		d_step {
-			mm_readers == 0 && ptl == 0;	/* down_write(); spin_lock(&src->page_table_lock) */
+			mm_readers[MM_A] == 0 && ptl[MM_A] == 0;	/* down_write(); spin_lock(&src->page_table_lock) */
 			wprot = true;		/* ptep_set_wrprotect(src_pte) */
 			child[pte]++;		/* the child's pte: */
 			refcount[pte]++;	/* get_page(page) */
@@ -636,6 +801,7 @@ proctype Fork()
 	:: else -> break
 	od
 }
+#endif
 
 init {
 	byte p;
@@ -651,8 +817,10 @@ init {
 		running[1] = true;
 		tlb[1] = NOPAGE;
 #endif
-		refcount[P0] = 1;	/* the parent's pte */
-#ifdef PREFORKED
+		refcount[P0] = 1;	/* the reference of mm A's pte */
+#ifdef SHARED
+		/* a MAP_SHARED page: never COWed, nobody forks, no Writer */
+#elif defined(PREFORKED)
 		/* the parent forked before anything else: P0 is COW-shared */
 		wprot = true;
 		child[P0] = 1;
@@ -664,15 +832,19 @@ init {
 #else
 		run Fork();
 #endif
-		run Waiter(0);
+		run Waiter(0, MM_A);
 #if NW > 1
-#ifdef SECOND_WAIT
-		run Waiter(1);
+#ifdef SECOND_IN_B
+		run Waiter(1, MM_B);	/* in the waker's mm */
+#elif defined(SECOND_WAIT)
+		run Waiter(1, MM_A);
 #else
 		run FdWaiter(1);
 #endif
 #endif
+#ifndef SHARED
 		run Writer();
+#endif
 		run Waker()
 	}
 
@@ -697,6 +869,7 @@ init {
 #if NW > 1
 		assert(!registered[1] && !queued[1] && !pinned[1] && !on_wq[1]);
 #endif
-		assert(ptl == 0 && futex_lock == 0 && mm_readers == 0)
+		assert(ptl[MM_A] == 0 && ptl[MM_B] == 0 && futex_lock == 0);
+		assert(mm_readers[MM_A] == 0 && mm_readers[MM_B] == 0)
 	}
 }

@@ -72,3 +72,27 @@ T(cow_nofork_file,	"cow,nofork",	20, TODO_COW)
 /* group "priv": private futexes are per process (spurious wakeups) */
 T(priv_fork_child_wakes, "priv",	20, TODO_PRIV)
 T(priv_zero_page,	"priv",		20, TODO_PRIV)
+
+/* group "lifetime": waiters, fds and registrations go with their owner;
+ * MemFree and /proc/page_change back to the baseline afterwards.  Those
+ * in lifetime_vanilla involve no COW under a waiter: they pass on
+ * vanilla 2.5.38 too.  lifetime_fork_cow needs the fix (group cow). */
+T(lifetime_kill9,	"lifetime,lifetime_vanilla",	60, 0)
+T(lifetime_exit_fds,	"lifetime,lifetime_vanilla",	60, 0)
+T(lifetime_fd_inherit,	"lifetime,lifetime_vanilla",	60, 0)
+T(lifetime_fork_reuse,	"lifetime,lifetime_vanilla",	120, 0)
+T(lifetime_unmap,	"lifetime,lifetime_vanilla",	60, 0)
+T(lifetime_fork_cow,	"lifetime,cow",	120, TODO_COW)
+
+/* group "limit": the FUTEX_FD pin limit (futex-fd-pin-limit.patch);
+ * FAILS on vanilla 2.5.38, which has no limit */
+T(limit_fd_pins,	"limit",	60, 0)
+
+/* group "diff": the bad-input table for tests/differential.t (prints
+ * "# DIFF case result" lines; passes if it completes) */
+T(diff_table,		"diff",		120, 0)
+
+/* group "stress": token passing on many futexes while the process forks,
+ * copies on write and is signalled; every wakeup accounted for.
+ * testargs=duration=N (default 10 s; 3 s on the host) */
+T(stress,		"stress",	60, TF_DURATION)

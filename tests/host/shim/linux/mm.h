@@ -20,4 +20,26 @@ extern void get_page(struct page *page);
 extern void put_page(struct page *page);
 extern struct page *follow_page(struct mm_struct *mm, unsigned long address, int write);
 
+/* For page_change_init(): the test sets num_physpages. */
+extern unsigned long num_physpages;
+#define GFP_KERNEL	0
+#define KERN_INFO	""
+#define printk(...)	((void)0)
+#define panic(...)	do { fprintf(stderr, __VA_ARGS__); abort(); } while (0)
+
+static inline int get_order(unsigned long size)
+{
+	int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+static inline unsigned long __get_free_pages(int gfp, int order)
+{
+	(void)gfp;
+	return (unsigned long)calloc(1, PAGE_SIZE << order);
+}
+
 #endif

@@ -1,0 +1,889 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Group "lifetime": futex waiters, futex fds and the page_change
+ * registrations behind them must go away with whatever owns them, and
+ * take nothing with them that they should not.
+ *
+ *   lifetime_kill9        kill -9 of a process whose threads sleep in
+ *                         FUTEX_WAIT (private, shared and zero pages) and
+ *                         that holds FUTEX_FDs
+ *   lifetime_exit_fds     exit with FUTEX_FDs open (private, shared, zero
+ *                         page, private file page; woken and not)
+ *   lifetime_fd_inherit   a FUTEX_FD inherited by a child, polled and
+ *                         closed after its maker exited: never readable
+ *                         without a wake, close works
+ *   lifetime_fork_reuse   200 processes with waiters and fds, exiting or
+ *                         killed: mm structures freed and reused
+ *   lifetime_unmap        munmap, mremap, MADV_DONTNEED of a page under a
+ *                         sleeping waiter or a FUTEX_FD: the waiter times
+ *                         out cleanly, the fd closes
+ *   lifetime_fork_cow     like fork_reuse, with a fork and a copy-on-write
+ *                         under the waiters before the process goes
+ *
+ * Afterwards each test checks that MemFree (/proc/meminfo) is back
+ * within 1% of its baseline, taken after a warm-up iteration, and that
+ * /proc/page_change (the debug patch of patched kernels) counts 0
+ * registrations; without /proc/page_change (vanilla kernels) only that
+ * check is skipped.
+ *
+ * All but lifetime_fork_cow pass on vanilla 2.5.38 too (group
+ * lifetime_vanilla): they involve no copy-on-write under a waiter and no
+ * wake across processes.  lifetime_fork_cow needs the fix (it is also in
+ * group cow, TODO_COW), and fails on vanilla at its first wake.
+ */
+#include "tests.h"
+
+#define MADV_DONTNEED	4
+#define __NR_madvise	219
+#define ONE_PERCENT(kb)	((kb) / 100)
+
+static long sys_madvise(void *addr, size_t len, int advice)
+{
+	return SC3(__NR_madvise, addr, len, advice);
+}
+
+/* a .data page nobody writes: a page-cache page of a private mapping */
+static int data_page[PAGE_SIZE / sizeof(int)]
+	__attribute__((aligned(PAGE_SIZE))) = { [PAGE_SIZE / sizeof(int) - 1] = 1 };
+
+static long meminfo_kb(const char *field)
+{
+	char buf[2048], *p;
+	size_t n = strlen(field);
+
+	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, field, n) && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			return rt_atol(p);
+		}
+	return -1;
+}
+
+/* "registrations N" of /proc/page_change; -1 if there is none */
+static long pc_registrations(void)
+{
+	char buf[256];
+	const char *p;
+
+	if (rt_read_file("/proc/page_change", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = buf;
+	if (strncmp(p, "registrations ", 14))
+		return -1;
+	return rt_atol(p + 14);
+}
+
+/* gone, or a zombie: it has released its mm and its files */
+static int task_gone(int pid)
+{
+	char st = proc_state(pid);
+
+	return st == 0 || st == 'Z' || st == 'X';
+}
+
+static int wait_gone(const volatile int *tids, int n, long ms)
+{
+	long t0 = rt_now_ms();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!tids[i])
+			continue;
+		while (!task_gone(tids[i])) {
+			if (rt_now_ms() - t0 > ms) {
+				tap_diag("task %d still there (state %c)",
+					 tids[i], proc_state(tids[i]));
+				return -1;
+			}
+			rt_sleep_ms(2);
+		}
+	}
+	return 0;
+}
+
+struct lt {
+	const char *name;
+	long mem0, regs0;
+};
+
+/* let exits finish: registrations drop to 0 (when we can see them) */
+static long settle(void)
+{
+	long t0 = rt_now_ms(), r;
+
+	for (;;) {
+		r = pc_registrations();
+		if (r <= 0 || rt_now_ms() - t0 > 3000)
+			return r;
+		rt_sleep_ms(10);
+	}
+}
+
+static void lt_baseline(struct lt *b, const char *name)
+{
+	b->name = name;
+	b->regs0 = settle();
+	b->mem0 = meminfo_kb("MemFree");
+}
+
+static void lt_finish(struct lt *b, int iterations)
+{
+	long regs = settle(), mem = meminfo_kb("MemFree");
+
+	if (mem >= 0 && b->mem0 >= 0)
+		tap_diag("%s: %d iterations: MemFree %ld kB at the baseline, "
+			 "%ld kB after (%s%ld kB, %ld bytes an iteration)",
+			 b->name, iterations, b->mem0, mem,
+			 mem >= b->mem0 ? "+" : "", mem - b->mem0,
+			 (b->mem0 - mem) * 1024 / iterations);
+	if (regs >= 0)
+		tap_diag("%s: page_change registrations %ld (%ld at the "
+			 "baseline)", b->name, regs, b->regs0);
+	if (tap_host)
+		tap_diag("%s: host kernel: MemFree not checked", b->name);
+	else if (mem >= 0 && b->mem0 >= 0)
+		EXPECT(mem >= b->mem0 - ONE_PERCENT(b->mem0),
+		       "%s: MemFree %ld kB below its baseline (%ld kB) after "
+		       "%d iterations, more than 1%%", b->name, b->mem0 - mem,
+		       b->mem0, iterations);
+	if (regs < 0)
+		tap_diag("%s: no /proc/page_change (vanilla 2.5.38, or the host): "
+			 "registration check skipped", b->name);
+	else
+		EXPECT(regs == 0, "%s: %ld page_change registrations left "
+		       "(baseline %ld)", b->name, regs, b->regs0);
+}
+
+static long futex_fd(volatile int *f, int sig)
+{
+	return sys_futex(f, FUTEX_FD, sig, NULL);
+}
+
+static int readable(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	long r;
+
+	do
+		r = sys_poll(&p, 1, 0);
+	while (r == -EINTR);
+	return r == 1 && (p.revents & POLLIN);
+}
+
+static int have_futex_fd(void)
+{
+	volatile int *p = rt_private_page();
+	long fd;
+
+	if (!p)
+		return 0;
+	fd = futex_fd(p, 0);
+	if (fd >= 0)
+		sys_close(fd);
+	sys_munmap((void *)p, PAGE_SIZE);
+	return fd >= 0;
+}
+
+/* a thread that sleeps in FUTEX_WAIT(w, *w) for up to 30 s */
+static int long_waiter(void *arg)
+{
+	volatile int *w = arg;
+
+	futex_wait_ms(w, *w, 30000);
+	return 0;
+}
+
+/*
+ * The shared page of a test and its children: [0] ready, [1] number
+ * of tids, [2..] tids, [32] registrations seen by the child, [33]
+ * expected, [40..] words the children wait on.
+ */
+#define SH_READY	0
+#define SH_NTIDS	1
+#define SH_TIDS		2
+#define SH_REGS		32
+#define SH_REGS_WANT	33
+#define SH_RESULT	34
+#define SH_WORDS	40
+
+static void sh_reset(volatile int *sh)
+{
+	int i;
+
+	for (i = 0; i < SH_WORDS; i++)
+		sh[i] = 0;
+	sh[SH_REGS] = -1;
+}
+
+static int wait_flag(volatile int *f, long ms)
+{
+	long t0 = rt_now_ms();
+
+	while (!READ_ONCE(*f)) {
+		if (rt_now_ms() - t0 > ms)
+			return -1;
+		rt_sleep_ms(1);
+	}
+	return 0;
+}
+
+static int have_fd;	/* FUTEX_FD exists (not on a modern host) */
+
+/* ---- kill -9 with waiters ---- */
+
+#define K9_THREADS	4
+#define K9_ROUNDS	10
+
+static int k9_child(void *arg)
+{
+	volatile int *sh = arg;
+	static struct rt_thread t[K9_THREADS];
+	volatile int *p = rt_private_page();
+	volatile int *z = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	volatile int *words[K9_THREADS];
+	int i, want = 0;
+
+	sys_setpgid(0, 0);
+	if (!p || !z)
+		return 1;
+	words[0] = &p[0];
+	words[1] = &p[100];
+	words[2] = &z[200];		/* the zero page */
+	words[3] = &sh[SH_WORDS];	/* a shared page: no registration */
+	for (i = 0; i < K9_THREADS; i++) {
+		if (thread_start(&t[i], long_waiter, (void *)words[i], 0) < 0)
+			return 2;
+		sh[SH_TIDS + i] = t[i].tid;
+		want += i < 3;
+	}
+	sh[SH_NTIDS] = K9_THREADS;
+	if (have_fd) {
+		if (futex_fd(&p[300], 0) < 0 || futex_fd(&z[7], 0) < 0 ||
+		    futex_fd(&sh[SH_WORDS + 1], SIGUSR1) < 0)
+			return 3;
+		want += 2;		/* the private and the zero page one */
+	}
+	for (i = 0; i < K9_THREADS; i++)
+		if (wait_sleeping(t[i].tid, 5000) < 0)
+			return 4;
+	sh[SH_REGS_WANT] = want;
+	WRITE_ONCE(sh[SH_READY], 1);
+	for (;;)
+		sys_pause();
+}
+
+static int k9_round(volatile int *sh, int check)
+{
+	long pid, regs;
+	int r;
+
+	sh_reset(sh);
+	pid = fork_run(k9_child, (void *)sh);
+	if (!EXPECT(pid > 0, "fork: %s", rt_errname(pid)))
+		return -1;
+	if (wait_flag(&sh[SH_READY], 10000) < 0) {
+		EXPECT(0, "the child's waiters did not go to sleep (child "
+		       "state %c)", proc_state(pid));
+		sys_kill(-pid, SIGKILL);
+		sys_kill(pid, SIGKILL);
+		wait_exit(pid);
+		return -1;
+	}
+	regs = pc_registrations();
+	if (check && regs >= 0)
+		EXPECT(regs == sh[SH_REGS_WANT], "registrations with the "
+		       "child's waiters asleep: %ld, want %d", regs,
+		       sh[SH_REGS_WANT]);
+	sys_kill(-pid, SIGKILL);
+	r = wait_exit(pid);
+	EXPECT(r == 128 + SIGKILL, "child: exit %d, want killed (%d)", r,
+	       128 + SIGKILL);
+	return EXPECT(wait_gone(&sh[SH_TIDS], sh[SH_NTIDS], 10000) == 0,
+		      "the killed child's threads did not go") ? 0 : -1;
+}
+
+int lifetime_kill9(void)
+{
+	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS);
+	struct lt b;
+	int i;
+
+	REQUIRE(sh, "mmap");
+	have_fd = have_futex_fd();
+	REQUIRE(k9_round(sh, 1) == 0, "warm-up round");
+	lt_baseline(&b, "lifetime_kill9");
+	for (i = 0; i < K9_ROUNDS; i++)
+		REQUIRE(k9_round(sh, 0) == 0, "round %d", i);
+	lt_finish(&b, K9_ROUNDS);
+	return tap_result();
+}
+
+/* ---- exit with FUTEX_FDs open ---- */
+
+#define EF_ROUNDS	10
+
+static int ef_child(void *arg)
+{
+	volatile int *sh = arg;
+	volatile int *p = rt_private_page();
+	volatile int *z = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	int i, want = 0;
+
+	if (!p || !z)
+		return 1;
+	for (i = 0; i < 16; i++, want++)		/* private */
+		if (futex_fd(&p[i * 8], i & 1 ? SIGUSR2 : 0) < 0)
+			return 2;
+	for (i = 0; i < 8; i++)				/* shared */
+		if (futex_fd(&sh[SH_WORDS + i], 0) < 0)
+			return 3;
+	for (i = 0; i < 4; i++, want++)			/* zero page */
+		if (futex_fd(&z[i * 100], 0) < 0)
+			return 4;
+	for (i = 0; i < 4; i++, want++)			/* private file */
+		if (futex_fd(&data_page[i * 16], 0) < 0)
+			return 5;
+	/* wake some: a woken fd stays pinned and registered until closed */
+	if (sys_futex(&p[0], FUTEX_WAKE, INT_MAX, NULL) != 1 ||
+	    sys_futex(&sh[SH_WORDS], FUTEX_WAKE, INT_MAX, NULL) != 1 ||
+	    sys_futex(&z[0], FUTEX_WAKE, INT_MAX, NULL) != 1)
+		return 6;
+	sh[SH_REGS] = pc_registrations();
+	sh[SH_REGS_WANT] = want;
+	return 0;			/* exit with every fd open */
+}
+
+static int ef_round(volatile int *sh, int check)
+{
+	long pid;
+	int r;
+
+	sh_reset(sh);
+	pid = fork_run(ef_child, (void *)sh);
+	if (!EXPECT(pid > 0, "fork: %s", rt_errname(pid)))
+		return -1;
+	r = wait_exit(pid);
+	if (!EXPECT(r == 0, "child: exit %d, want 0", r))
+		return -1;
+	if (check && sh[SH_REGS] >= 0)
+		EXPECT(sh[SH_REGS] == sh[SH_REGS_WANT], "registrations with "
+		       "the child's fds open: %d, want %d", sh[SH_REGS],
+		       sh[SH_REGS_WANT]);
+	return 0;
+}
+
+int lifetime_exit_fds(void)
+{
+	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS);
+	struct lt b;
+	int i;
+
+	REQUIRE(sh, "mmap");
+	if (!have_futex_fd())
+		SKIP("no FUTEX_FD on this kernel");
+	REQUIRE(ef_round(sh, 1) == 0, "warm-up round");
+	lt_baseline(&b, "lifetime_exit_fds");
+	for (i = 0; i < EF_ROUNDS; i++)
+		REQUIRE(ef_round(sh, 0) == 0, "round %d", i);
+	lt_finish(&b, EF_ROUNDS);
+	return tap_result();
+}
+
+/* ---- a FUTEX_FD that outlives its maker ---- */
+
+#define FI_ROUNDS	10
+#define FI_FDS		4
+
+struct fi {
+	int go[2];		/* the test -> the grandchild: maker is gone */
+	volatile int *sh;
+};
+
+/* the grandchild: holds the maker's fds after the maker exited */
+static int fi_grandchild(struct fi *f, volatile int *p, const long *fds)
+{
+	volatile int *sh = f->sh;
+	char c;
+	int i, bad = 0;
+	long r;
+
+	sys_close(f->go[1]);
+	while (sys_read(f->go[0], &c, 1) == -EINTR)
+		;
+	/* the maker has exited: its registrations went with its mm */
+	sh[SH_REGS] = pc_registrations();
+	for (i = 0; i < FI_FDS; i++)
+		if (readable(fds[i])) {
+			tap_diag("inherited fd %d readable with no wake", i);
+			bad++;
+		}
+	{
+		struct pollfd pf[FI_FDS];
+
+		for (i = 0; i < FI_FDS; i++) {
+			pf[i].fd = fds[i];
+			pf[i].events = POLLIN;
+			pf[i].revents = 0;
+		}
+		do
+			r = sys_poll(pf, FI_FDS, 100);
+		while (r == -EINTR);
+		if (r != 0) {
+			tap_diag("poll of the inherited fds: %ld, want 0", r);
+			bad++;
+		}
+	}
+	/* our own copy of the page, and a wake on it: not the maker's fd */
+	p[0] = 5;
+	r = sys_futex(&p[0], FUTEX_WAKE, INT_MAX, NULL);
+	if (r != 0) {
+		tap_diag("FUTEX_WAKE on the grandchild's copy woke %ld", r);
+		bad++;
+	}
+	for (i = 0; i < FI_FDS; i++)
+		if (readable(fds[i])) {
+			tap_diag("inherited fd %d readable after a wake of "
+				 "another mm", i);
+			bad++;
+		}
+	for (i = 0; i < FI_FDS; i++) {
+		r = sys_close(fds[i]);
+		if (r != 0) {
+			tap_diag("close of inherited fd %d: %s", i,
+				 rt_errname(r));
+			bad++;
+		}
+	}
+	sh[SH_RESULT] = bad;
+	WRITE_ONCE(sh[SH_READY], 1);
+	return bad;
+}
+
+/* the maker: fds on a private, a zero, a .data and a shared word */
+static int fi_maker(void *arg)
+{
+	struct fi *f = arg;
+	volatile int *p = rt_private_page();
+	volatile int *z = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	long fds[FI_FDS], pid;
+	int i;
+
+	if (!p || !z)
+		return 1;
+	fds[0] = futex_fd(&p[0], 0);
+	fds[1] = futex_fd(&z[0], SIGUSR1);
+	fds[2] = futex_fd(&data_page[64], 0);
+	fds[3] = futex_fd(&f->sh[SH_WORDS], 0);
+	for (i = 0; i < FI_FDS; i++)
+		if (fds[i] < 0)
+			return 2;
+	pid = sys_fork();
+	if (pid == 0) {
+		f->sh[SH_TIDS] = sys_getpid();
+		f->sh[SH_NTIDS] = 1;
+		sys_exit(fi_grandchild(f, p, fds));
+	}
+	return pid > 0 ? 0 : 3;		/* exit, fds open in the child */
+}
+
+static int fi_round(volatile int *sh, int check)
+{
+	struct fi f;
+	long pid, t0;
+	int r;
+
+	sh_reset(sh);
+	f.sh = sh;
+	if (!EXPECT(sys_pipe(f.go) == 0, "pipe"))
+		return -1;
+	pid = fork_run(fi_maker, &f);
+	if (!EXPECT(pid > 0, "fork: %s", rt_errname(pid)))
+		return -1;
+	r = wait_exit(pid);
+	sys_close(f.go[0]);
+	t0 = rt_now_ms();
+	while (!READ_ONCE(sh[SH_NTIDS]) && rt_now_ms() - t0 < 5000)
+		rt_sleep_ms(1);
+	if (!EXPECT(r == 0, "the maker: exit %d, want 0", r)) {
+		sys_close(f.go[1]);
+		return -1;
+	}
+	/* the maker is reaped: now the grandchild uses its fds */
+	while (sys_write(f.go[1], "x", 1) == -EINTR)
+		;
+	sys_close(f.go[1]);
+	if (!EXPECT(wait_flag(&sh[SH_READY], 10000) == 0,
+		    "the grandchild did not finish"))
+		return -1;
+	EXPECT(sh[SH_RESULT] == 0, "the grandchild saw %d problems",
+	       sh[SH_RESULT]);
+	if (check && sh[SH_REGS] >= 0)
+		EXPECT(sh[SH_REGS] == 0, "registrations after the maker "
+		       "exited, its fds still open elsewhere: %d, want 0",
+		       sh[SH_REGS]);
+	return EXPECT(wait_gone(&sh[SH_TIDS], 1, 10000) == 0,
+		      "the grandchild did not exit") ? 0 : -1;
+}
+
+int lifetime_fd_inherit(void)
+{
+	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS);
+	struct lt b;
+	int i;
+
+	REQUIRE(sh, "mmap");
+	if (!have_futex_fd())
+		SKIP("no FUTEX_FD on this kernel");
+	REQUIRE(fi_round(sh, 1) == 0, "warm-up round");
+	lt_baseline(&b, "lifetime_fd_inherit");
+	for (i = 0; i < FI_ROUNDS; i++)
+		REQUIRE(fi_round(sh, 1) == 0, "round %d", i);
+	lt_finish(&b, FI_ROUNDS);
+	return tap_result();
+}
+
+/* ---- many short-lived processes with waiters ---- */
+
+#define FR_ITERATIONS	200
+#define FC_ITERATIONS	100
+
+/* waits until *w changes; 0 once it saw the change */
+static int change_waiter(void *arg)
+{
+	volatile int *w = arg;
+	int tries = 0;
+
+	while (READ_ONCE(*w) == 0) {
+		long r = futex_wait_ms(w, 0, 2000);
+
+		if (r == -ETIMEDOUT && ++tries >= 3)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One short life: a waiter woken by a change, a waiter and FUTEX_FDs
+ * left behind, and (cow) a fork and a copy-on-write under them first.
+ * Then either exit (the leftover waiter killed first) or kill -9 the
+ * whole process group.  Exit codes: 0, or 10+ what went wrong.
+ */
+struct fr {
+	volatile int *sh;
+	int iter, cow;
+};
+
+static int fr_child(void *arg)
+{
+	struct fr *a = arg;
+	volatile int *sh = a->sh;
+	static struct rt_thread t1, t2;
+	volatile int *p = rt_private_page();
+	volatile int *z = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	long fd = -1, zfd = -1, r;
+
+	sys_setpgid(0, 0);
+	if (!p || !z)
+		return 10;
+	p[0] = p[1] = p[2] = 0;
+	if (have_fd) {
+		fd = futex_fd(&p[2], 0);
+		zfd = futex_fd(&z[3], 0);
+		if (fd < 0 || zfd < 0)
+			return 11;
+	}
+	if (thread_start(&t2, long_waiter, (void *)&p[1], 0) < 0)
+		return 12;
+	sh[SH_TIDS] = t2.tid;
+	sh[SH_NTIDS] = 1;
+	if (thread_start(&t1, change_waiter, (void *)&p[0], 0) < 0)
+		return 13;
+	sys_sched_yield();
+	if (a->cow) {
+		long pid = sys_fork();
+
+		if (pid == 0)
+			sys_exit(0);
+		if (pid < 0 || wait_exit(pid) != 0)
+			return 14;
+		p[3] = 1;		/* copy-on-write under all of them */
+		z[3] = 1;		/* from the zero page */
+	}
+	p[0] = 1;
+	sys_futex(&p[0], FUTEX_WAKE, 1, NULL);
+	if (thread_join(&t1) != 0)
+		return 15;		/* the change waiter lost its wake */
+	if (have_fd) {
+		r = sys_futex(&p[2], FUTEX_WAKE, 1, NULL);
+		if (r != 1 || !readable(fd))
+			return 16;
+		r = sys_futex(&z[3], FUTEX_WAKE, 1, NULL);
+		if (r != 1 || !readable(zfd))
+			return 17;
+	}
+	if (a->iter & 1) {
+		sys_kill(t2.tid, SIGKILL);
+		thread_join(&t2);
+		return 0;		/* exit with the fds open */
+	}
+	sys_kill(0, SIGKILL);		/* the group: us and t2 */
+	for (;;)
+		sys_pause();
+}
+
+static int fr_round(struct fr *a)
+{
+	long pid;
+	int r, want = a->iter & 1 ? 0 : 128 + SIGKILL;
+
+	sh_reset(a->sh);
+	pid = fork_run(fr_child, a);
+	if (!EXPECT(pid > 0, "fork: %s", rt_errname(pid)))
+		return -1;
+	r = wait_exit(pid);
+	if (r != want) {
+		static const char *const what[] = {
+			"mmap", "FUTEX_FD", "clone", "clone", "fork",
+			"the waiter's wakeup was lost",
+			"the FUTEX_FD's wakeup was lost",
+			"the zero page FUTEX_FD's wakeup was lost",
+		};
+
+		EXPECT(0, "iteration %d: child exit %d, want %d%s%s",
+		       a->iter, r, want, r >= 10 && r <= 17 ? ": " : "",
+		       r >= 10 && r <= 17 ? what[r - 10] : "");
+		sys_kill(-pid, SIGKILL);
+		wait_gone(&a->sh[SH_TIDS], a->sh[SH_NTIDS], 10000);
+		return -1;
+	}
+	return EXPECT(wait_gone(&a->sh[SH_TIDS], a->sh[SH_NTIDS], 10000) == 0,
+		      "the child's thread did not go") ? 0 : -1;
+}
+
+static int fork_rounds(const char *name, int cow, int iterations)
+{
+	struct fr a;
+	struct lt b;
+	int i;
+
+	a.sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS);
+	a.cow = cow;
+	REQUIRE(a.sh, "mmap");
+	have_fd = have_futex_fd();
+	a.iter = 0;
+	REQUIRE(fr_round(&a) == 0, "warm-up iteration");
+	lt_baseline(&b, name);
+	for (i = 1; i <= iterations; i++) {
+		a.iter = i;
+		REQUIRE(fr_round(&a) == 0, "iteration %d", i);
+	}
+	lt_finish(&b, iterations);
+	return tap_result();
+}
+
+int lifetime_fork_reuse(void)
+{
+	return fork_rounds("lifetime_fork_reuse", 0, FR_ITERATIONS);
+}
+
+int lifetime_fork_cow(void)
+{
+	return fork_rounds("lifetime_fork_cow", 1, FC_ITERATIONS);
+}
+
+/* ---- munmap, mremap, MADV_DONTNEED under a waiter or an fd ---- */
+
+#define UM_ROUNDS	4
+#define UM_TIMEOUT_MS	300
+
+/* two pages: the first holds the futex, the second keeps mremap from
+ * growing it in place */
+static volatile int *two_pages(int touch)
+{
+	volatile int *p = rt_map(2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+
+	if (p && touch) {
+		p[0] = 0;
+		p[PAGE_SIZE / sizeof(int)] = 0;
+	}
+	return p;
+}
+
+static volatile int *move_it(volatile int *p)
+{
+	volatile int *q = sys_mremap((void *)p, PAGE_SIZE, 4 * PAGE_SIZE,
+				     MREMAP_MAYMOVE);
+
+	if (IS_ERR_VALUE(q) || q == p) {
+		tap_diag("mremap did not move the page: %s",
+			 IS_ERR_VALUE(q) ? rt_errname((long)q) : "in place");
+		return NULL;
+	}
+	return q;
+}
+
+enum um_case { UM_MUNMAP, UM_MUNMAP_ZERO, UM_MREMAP_WAKE, UM_MREMAP_MUNMAP,
+	       UM_DONTNEED, UM_NCASES };
+static const char *const um_name[] = {
+	"munmap", "munmap of a zero page", "mremap then wake",
+	"mremap then munmap", "MADV_DONTNEED then wake",
+};
+
+/* a waiter sleeps on p[0]; the page goes; how does the wait end? */
+static void um_waiter_case(enum um_case c)
+{
+	volatile int *p = two_pages(c != UM_MUNMAP_ZERO), *q = NULL;
+	size_t len = PAGE_SIZE;		/* of what is left at p (or q) */
+	struct waiter w;
+	long want = -ETIMEDOUT, r;
+	char what[96];
+
+	rt_snprintf(what, sizeof(what), "%s under a sleeping waiter",
+		    um_name[c]);
+	if (!EXPECT(p, "mmap"))
+		return;
+	if (waiter_start(&w, p, 0, UM_TIMEOUT_MS) < 0) {
+		EXPECT(0, "%s: the waiter did not sleep", what);
+		sys_munmap((void *)p, 2 * PAGE_SIZE);
+		return;
+	}
+	switch (c) {
+	case UM_MUNMAP:
+	case UM_MUNMAP_ZERO:
+		sys_munmap((void *)p, PAGE_SIZE);
+		len = 0;
+		break;
+	case UM_MREMAP_WAKE:
+		/* 2.5 keys the waiter by its page, which moved along */
+		q = move_it(p);
+		if (q) {
+			EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1, what);
+			want = 0;
+			len = 4 * PAGE_SIZE;
+		}
+		break;
+	case UM_MREMAP_MUNMAP:
+		q = move_it(p);
+		if (q)
+			sys_munmap((void *)q, 4 * PAGE_SIZE);
+		q = NULL;
+		len = 0;
+		break;
+	case UM_DONTNEED:
+		/* the page is gone: the word is a new zero page's now */
+		EXPECT_ERR(sys_madvise((void *)p, PAGE_SIZE, MADV_DONTNEED), 0,
+			   "madvise(MADV_DONTNEED)");
+		p[0] = 0;
+		EXPECT_EQ(sys_futex(p, FUTEX_WAKE, 1, NULL), 0, what);
+		break;
+	default:
+		break;
+	}
+	r = waiter_join(&w);
+	EXPECT(r == want, "%s: FUTEX_WAIT returned %s after %ld ms, want %s",
+	       what, rt_errname(r), (long)w.elapsed_ms, rt_errname(want));
+	if (len)
+		sys_munmap((void *)(q ? q : p), len);
+	sys_munmap((void *)(p + PAGE_SIZE / sizeof(int)), PAGE_SIZE);
+}
+
+/* a FUTEX_FD on p[0]; the page goes; the fd must close cleanly */
+static void um_fd_case(enum um_case c)
+{
+	volatile int *p = two_pages(1), *q = NULL;
+	size_t len = PAGE_SIZE;
+	long fd, want = 0;
+	char what[96];
+
+	rt_snprintf(what, sizeof(what), "FUTEX_FD, %s", um_name[c]);
+	if (!EXPECT(p, "mmap"))
+		return;
+	fd = futex_fd(p, 0);
+	if (!EXPECT(fd >= 0, "%s: FUTEX_FD: %s", what, rt_errname(fd))) {
+		sys_munmap((void *)p, 2 * PAGE_SIZE);
+		return;
+	}
+	switch (c) {
+	case UM_MUNMAP:
+		/* a new page at the same address is another futex */
+		sys_munmap((void *)p, PAGE_SIZE);
+		q = sys_mmap((void *)p, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (EXPECT(q == p, "mmap MAP_FIXED")) {
+			q[0] = 1;
+			EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 0, what);
+		} else {
+			len = 0;
+		}
+		q = NULL;
+		break;
+	case UM_MREMAP_WAKE:
+		q = move_it(p);
+		if (q) {
+			EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1, what);
+			want = 1;
+			len = 4 * PAGE_SIZE;
+		}
+		break;
+	case UM_MREMAP_MUNMAP:
+		q = move_it(p);
+		if (q)
+			sys_munmap((void *)q, 4 * PAGE_SIZE);
+		q = NULL;
+		len = 0;
+		break;
+	default:
+		break;
+	}
+	EXPECT(readable(fd) == want, "%s: fd readable %d, want %ld", what,
+	       readable(fd), want);
+	EXPECT_ERR(sys_close(fd), 0, what);
+	if (len)
+		sys_munmap((void *)(q ? q : p), len);
+	sys_munmap((void *)(p + PAGE_SIZE / sizeof(int)), PAGE_SIZE);
+}
+
+static void um_round(void)
+{
+	int c;
+
+	for (c = 0; c < UM_NCASES; c++) {
+		/* a modern kernel keys private futexes by address */
+		if (tap_host && (c == UM_MREMAP_WAKE || c == UM_DONTNEED))
+			continue;
+		um_waiter_case(c);
+	}
+	if (!have_fd)
+		return;
+	um_fd_case(UM_MUNMAP);
+	um_fd_case(UM_MREMAP_WAKE);
+	um_fd_case(UM_MREMAP_MUNMAP);
+}
+
+int lifetime_unmap(void)
+{
+	struct lt b;
+	int i;
+
+	have_fd = have_futex_fd();
+	um_round();
+	REQUIRE(!tap_failures, "warm-up round");
+	lt_baseline(&b, "lifetime_unmap");
+	for (i = 0; i < UM_ROUNDS; i++)
+		um_round();
+	lt_finish(&b, UM_ROUNDS);
+	return tap_result();
+}
