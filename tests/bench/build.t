@@ -1,0 +1,40 @@
+#!/bin/sh
+# build.t: the in-guest benchmark (tests/bench) still builds, so that
+# scripts/bench cannot rot unnoticed.  No kernel, no QEMU: it only
+# compiles the program (and its share of tests/guest/rt) into a scratch
+# directory, and checks the result is a static i386 ELF with the
+# profiling hooks.  The benchmark itself is run by "make bench", never
+# by "make check".  TAP.
+set -eu
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if ! echo 'int x;' | gcc -m32 -c -x c -o /dev/null - 2>/dev/null; then
+	echo "1..0 # SKIP gcc -m32 does not work (gcc-multilib)"
+	exit 0
+fi
+echo "1..3"
+if make -s -C "$TOP/tests/bench" O="$tmp/build" >"$tmp/log" 2>&1; then
+	echo "ok 1 - tests/bench builds"
+else
+	echo "not ok 1 - tests/bench builds"
+	sed 's/^/#   /' "$tmp/log" | tail -n 20
+fi
+bin=$tmp/build/bench
+if [ -f "$bin" ] && [ "$(od -An -c -N4 "$bin" | tr -d ' ')" = '177ELF' ] &&
+    [ "$(od -An -tu1 -j4 -N1 "$bin" | tr -d ' ')" = 1 ]; then
+	echo "ok 2 - it is a 32-bit ELF"
+else
+	echo "not ok 2 - it is a 32-bit ELF"
+fi
+if [ -f "$bin" ] && command -v nm >/dev/null 2>&1; then
+	if nm "$bin" | grep -q ' T prof_on$' && nm "$bin" | grep -q ' T prof_off$'
+	then
+		echo "ok 3 - it has the profiling hooks prof_on/prof_off"
+	else
+		echo "not ok 3 - it has the profiling hooks prof_on/prof_off"
+	fi
+else
+	echo "ok 3 # SKIP no binary or no nm"
+fi
