@@ -4,7 +4,7 @@
 SHELL := /bin/sh
 VARIANTS := vanilla-up vanilla-smp patched-up patched-smp
 
-.PHONY: all run check check-host check-kernel kernel $(VARIANTS) clean help
+.PHONY: all run check check-host check-kernel kernel $(VARIANTS) clean help bench
 
 all: run
 
@@ -15,13 +15,16 @@ help:
 	@echo "make kernel        fetch and verify the pristine 2.5.38 tree"
 	@echo "make VARIANT       build one of: $(VARIANTS)"
 	@echo "make clean         remove build output in the checkout (not the cache)"
+	@echo "make bench         benchmark the series against vanilla (results/bench.*)"
+	@echo "make check-series  every prefix of the series applies, builds, boots; style"
+	@echo "make mbox          the series as mails to linux-kernel (results/series.mbox)"
 
 run:
 	scripts/run
 
 # Host-side tests first (seconds), then the kernel stages (minutes).
 HOST_TESTS := $(wildcard tests/*/*.t) tests/guest-host.t tests/scripts.t
-KERNEL_TESTS := tests/kernel.t
+KERNEL_TESTS := tests/kernel.t tests/mail.t tests/check-series.t
 
 check:
 	prove -v $(HOST_TESTS) $(KERNEL_TESTS)
@@ -31,6 +34,16 @@ check-host:
 
 kernel:
 	scripts/get-kernel
+
+bench:
+	scripts/bench
+
+.PHONY: check-series mbox
+check-series:
+	scripts/check-series
+
+mbox:
+	scripts/mkmail
 
 $(VARIANTS):
 	scripts/build $@

@@ -1,0 +1,220 @@
+#!/bin/sh
+# check-series.t: scripts/check-series passes the real series (every
+# prefix applies, builds UP and SMP, and boots the basic tests; the style
+# checks pass), and fails, naming the patch and the stage, on copies of
+# the series broken on purpose.  TAP.
+#
+# Tests 1-5 need no kernel tree.  The rest need the pristine tree and
+# say SKIPPED without it.  Work trees are cached (check-<k>-<up|smp> for
+# the real series, check-broken-<k>-<up|smp> for the broken copy), so
+# after the first run only what changed is rebuilt.
+set -eu
+TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+ME=check-series.t
+CS=$TOP/scripts/check-series
+
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+# check NAME COMMAND...: a plain assertion; on failure show $tmp/why.
+check() {
+	name=$1
+	shift
+	n=$((n + 1))
+	: >"$tmp/why"
+	s=$(date +%s)
+	if "$@" >>"$tmp/why" 2>&1; then
+		echo "ok $n - $name ($(( $(date +%s) - s ))s)"
+	else
+		echo "not ok $n - $name ($(( $(date +%s) - s ))s)"
+		sed 's/^/#   /' "$tmp/why" | tail -n 40
+		failed=$((failed + 1))
+	fi
+}
+
+# run_cs OUT ARGS...: run check-series; its exit status in $rc, its
+# output in OUT, and the last stderr line in OUT.last.
+run_cs() {
+	o=$1
+	shift
+	rc=0
+	"$CS" "$@" >"$o" 2>"$o.err" </dev/null || rc=$?
+	tail -n 1 "$o.err" >"$o.last"
+	cat "$o.err" >>"$o"
+}
+
+names=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | awk '{ print $1 }')
+total=$(printf '%s\n' "$names" | wc -l)
+second=$(printf '%s\n' "$names" | sed -n 2p)
+third=$(printf '%s\n' "$names" | sed -n 3p)
+
+# copy DIR: the series and its patches, in DIR/series and DIR/patches.
+copy() {
+	mkdir -p "$1/patches"
+	printf '%s\n' "$names" >"$1/series"
+	for p in $names; do
+		cp "$TOP/patches/$p" "$1/patches/"
+	done
+}
+
+echo "1..8"
+
+usage() {
+	"$CS" --help | grep -q -- '--no-boot' &&
+	run_cs "$tmp/u" --bogus && [ $rc != 0 ] &&
+	grep -q "error: unknown argument '--bogus'" "$tmp/u.last"
+}
+check "--help, and an unknown option is refused in one line" usage
+
+# Every rule check-series ignores is explained in submitting.txt.
+documented() {
+	"$CS" --ignored >"$tmp/ign"
+	[ -s "$tmp/ign" ] || return 1
+	for r in $(awk '{ print $1 }' "$tmp/ign"); do
+		grep -q "$r" "$TOP/Documentation/submitting.txt" ||
+			{ echo "$r is not in Documentation/submitting.txt"; return 1; }
+		awk -v r="$r" '$1 == r && NF < 4 { exit 1 }' "$tmp/ign" ||
+			{ echo "$r has no reason"; return 1; }
+	done
+}
+check "each ignored checkpatch rule has a reason and is documented" documented
+
+# A copy of the series whose third patch gains trailing whitespace, a
+# space-indented C line and a long line, on + lines (same line count).
+style_broken() {
+	d=$tmp/style
+	copy "$d"
+	awk '
+	/^\+\+\+ / { c = ($2 ~ /\.[ch]$/) }
+	c && /^\+\t[a-z]/ && !done[1] { sub(/$/, " "); done[1] = 1; print; next }
+	c && /^\+\t[a-z]/ && !done[2] { sub(/^\+\t/, "+        "); done[2] = 1; print; next }
+	c && /^\+\t[a-z]/ && !done[3] { $0 = $0 "  /* a comment that takes this line past eighty columns, on purpose, for the test */"; done[3] = 1; print; next }
+	{ print }' "$TOP/patches/$third" >"$d/patches/$third"
+	run_cs "$tmp/s" --series "$d/series" --patches "$d/patches" \
+		--style-only --no-checkpatch --logs "$tmp/slogs"
+	[ $rc != 0 ] || { cat "$tmp/s"; echo "exit 0"; return 1; }
+	for what in "trailing whitespace" "spaces in the indent" "columns (over 80)"; do
+		grep -q "^  $third:[0-9]*: [^ ]*:[0-9]*: .*$what" "$tmp/s" ||
+			{ cat "$tmp/s"; echo "no '$what' for $third"; return 1; }
+	done
+	grep -E "^ 3  $third +- .* FAIL 3" "$tmp/s" >/dev/null ||
+		{ cat "$tmp/s"; echo "row 3 does not say FAIL 3"; return 1; }
+}
+check "style: trailing whitespace, space indent, long line found in patch 3" style_broken
+
+# Offline: checkpatch cannot be fetched -> SKIPPED, loudly, and the rest
+# still counts.  A one-patch series that is clean, a cache of its own,
+# and an apt-get that cannot reach its archive.
+offline() {
+	d=$tmp/offline
+	mkdir -p "$d/patches" "$d/bin" "$d/cache"
+	printf 'clean.patch\n' >"$d/series"
+	cat >"$d/patches/clean.patch" <<'EOF'
+test: a clean patch
+
+Adds a variable.
+--- a/kernel/clean.c
++++ b/kernel/clean.c
+@@ -1,1 +1,2 @@
+ /* clean */
++int clean_x;
+EOF
+	printf '#!/bin/sh\necho "E: Failed to fetch: Temporary failure resolving" >&2\nexit 100\n' \
+		>"$d/bin/apt-get"
+	chmod +x "$d/bin/apt-get"
+	rc=0
+	env PATH="$d/bin:$PATH" FUTEX_COW_CACHE="$d/cache" "$CS" \
+		--series "$d/series" --patches "$d/patches" --style-only \
+		--logs "$d/logs" >"$d/out" 2>&1 </dev/null || rc=$?
+	[ $rc = 0 ] || { cat "$d/out"; echo "exit $rc"; return 1; }
+	grep -q '^\*\*\* SKIPPED: checkpatch did not run' "$d/out" &&
+	grep -q -E '^ 1  clean.patch .* ok +SKIPPED$' "$d/out" &&
+	grep -q 'checkpatch was SKIPPED' "$d/out" ||
+		{ cat "$d/out"; return 1; }
+}
+check "checkpatch unreachable: SKIPPED loudly, own style checks still run" offline
+
+# The style checks on the real series (checkpatch fetched once into the
+# cache): the exit status says whether the table has a FAIL.
+cpatch() {
+	run_cs "$tmp/c" --style-only --logs "$tmp/clogs"
+	cat "$tmp/c"
+	if grep -q -E '^ *[0-9]+  .*FAIL' "$tmp/c"; then
+		[ $rc != 0 ] &&
+		grep -q 'error: patch [0-9]* (.*): \(style\|checkpatch\): ' "$tmp/c.last"
+	else
+		[ $rc = 0 ]
+	fi
+}
+check "style checks of the real series: a finding is a failure naming its patch" cpatch
+
+# The rest needs the kernel tree.
+if ! out=$("$TOP/scripts/get-kernel" 2>&1); then
+	why=$(printf '%s\n' "$out" | tail -n 1)
+	while [ $n -lt 8 ]; do
+		n=$((n + 1))
+		echo "ok $n - # SKIP no Linux $KVER tree: $why"
+	done
+	cat >&2 <<EOF
+
+*** SKIPPED: check-series builds and boots did not run:
+*** $why
+*** Set KERNEL_GIT=<kernel history git> or KERNEL_TARBALL=<linux-$KVER.tar.bz2>.
+
+EOF
+	[ $failed = 0 ]
+	exit
+fi
+
+# 6: the real series, all stages, with boots.
+real() {
+	run_cs "$tmp/r" --logs "$tmp/rlogs"
+	cat "$tmp/r"
+	[ $rc = 0 ]
+}
+check "the real series: each prefix applies, builds UP+SMP, boots; style ok" real
+
+# 7: a copy whose second patch does not build: a + line of a .c file
+# gets a syntax error (same line count, so it still applies).
+build_broken() {
+	d=$tmp/broken
+	copy "$d"
+	awk '
+	/^\+\+\+ / { c = ($2 ~ /\.c$/) }
+	c && !done && /^\+.*\);$/ { sub(/\);$/, ") BROKEN_ON_PURPOSE;"); done = 1 }
+	{ print }' "$TOP/patches/$second" >"$d/patches/$second"
+	grep -q BROKEN_ON_PURPOSE "$d/patches/$second" || return 1
+	run_cs "$tmp/b" --series "$d/series" --patches "$d/patches" \
+		--no-style --no-boot --trees check-broken --logs "$tmp/blogs"
+	cat "$tmp/b"
+	[ $rc != 0 ] &&
+	grep -q "error: patch 2 ($second): UP build: .*BROKEN_ON_PURPOSE" "$tmp/b.last" &&
+	grep -E "^ 1  .* ok\*? [0-9]+s +ok [0-9]+s +ok [0-9]+s " "$tmp/b" >/dev/null &&
+	grep -E "^ 2  $second +ok\*? [0-9]+s +FAIL [0-9]+s +FAIL [0-9]+s " "$tmp/b" >/dev/null &&
+	grep -E "^ 3  .* +- +- +- " "$tmp/b" >/dev/null
+}
+check "patch 2 broken on purpose: FAIL naming patch 2, UP build; 1 ok; 3.. not built" build_broken
+
+# 8: a copy whose third patch does not apply at fuzz 0 (a context line
+# changed), which patch(1) at its default fuzz would still apply.
+apply_broken() {
+	d=$tmp/noapply
+	copy "$d"
+	awk '
+	/^@@ / { h++ }
+	h == 1 && !done && /^ [^ ]/ { $0 = " " substr($0, 2) " changed"; done = 1 }
+	{ print }' "$TOP/patches/$third" >"$d/patches/$third"
+	run_cs "$tmp/a" --series "$d/series" --patches "$d/patches" \
+		--no-build --no-style --logs "$tmp/alogs"
+	cat "$tmp/a"
+	[ $rc != 0 ] &&
+	grep -q "error: patch 3 ($third): applies: " "$tmp/a.last" &&
+	grep -E "^ 2  $second +ok\*? " "$tmp/a" >/dev/null &&
+	grep -E "^ 3  $third +FAIL " "$tmp/a" >/dev/null
+}
+check "patch 3 does not apply at fuzz 0: FAIL naming patch 3, applies" apply_broken
+
+[ $failed = 0 ]
