@@ -33,3 +33,21 @@ q() {
 ncpus() {
 	getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2
 }
+
+# series_names SERIES: the patch names a quilt series file lists, in
+# order (comments and blank lines dropped; quilt options after a name
+# ignored).
+series_names() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1" | awk '{ print $1 }'
+}
+
+# series_id SERIES DIR: the series' identity, 16 hex digits of the
+# sha256 of the names and contents of its patches in DIR.  scripts/run,
+# check-series and mkmail record it, so that results of another version
+# of the series can be told apart.
+series_id() {
+	for p in $(series_names "$1"); do
+		printf '%s\n' "$p"
+		cat "$2/$p" 2>/dev/null || true
+	done | sha256sum | cut -c1-16
+}

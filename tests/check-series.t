@@ -13,27 +13,7 @@ TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 ME=check-series.t
 CS=$TOP/scripts/check-series
-
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-# check NAME COMMAND...: a plain assertion; on failure show $tmp/why.
-check() {
-	name=$1
-	shift
-	n=$((n + 1))
-	: >"$tmp/why"
-	s=$(date +%s)
-	if "$@" >>"$tmp/why" 2>&1; then
-		echo "ok $n - $name ($(( $(date +%s) - s ))s)"
-	else
-		echo "not ok $n - $name ($(( $(date +%s) - s ))s)"
-		sed 's/^/#   /' "$tmp/why" | tail -n 40
-		failed=$((failed + 1))
-	fi
-}
+. "$TOP/tests/tap.sh"
 
 # run_cs OUT ARGS...: run check-series; its exit status in $rc, its
 # output in OUT, and the last stderr line in OUT.last.
@@ -46,7 +26,7 @@ run_cs() {
 	cat "$o.err" >>"$o"
 }
 
-names=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | awk '{ print $1 }')
+names=$(series_names "$TOP/series")
 total=$(printf '%s\n' "$names" | wc -l)
 second=$(printf '%s\n' "$names" | sed -n 2p)
 third=$(printf '%s\n' "$names" | sed -n 3p)

@@ -9,28 +9,9 @@ set -eu
 TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 ME=mail.t
+. "$TOP/tests/tap.sh"
 
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-# check NAME COMMAND...: a plain assertion; on failure show $tmp/why.
-check() {
-	name=$1
-	shift
-	n=$((n + 1))
-	: >"$tmp/why"
-	if "$@" >>"$tmp/why" 2>&1; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		sed 's/^/#   /' "$tmp/why" | tail -n 30
-		failed=$((failed + 1))
-	fi
-}
-
-names=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | awk '{ print $1 }')
+names=$(series_names "$TOP/series")
 total=$(printf '%s\n' "$names" | wc -l)
 mbox=$tmp/series.mbox
 FROM="A Hacker <hacker@example.org>"
@@ -90,7 +71,7 @@ onlylkml() {
 	sed -n 's/^+++ \([^[:space:]]*\).*/\1/p' "$mbox" | sort >"$tmp/got.files"
 	diff "$tmp/want.files" "$tmp/got.files" || return 1
 	for d in compat debug; do
-		for p in $(sed -e 's/#.*//' "$TOP/patches/$d/series" 2>/dev/null); do
+		for p in $(series_names "$TOP/patches/$d/series" 2>/dev/null); do
 			! grep -q -F "$(head -n 1 "$TOP/patches/$d/$p")" "$mbox" ||
 				{ echo "$d/$p is in the mbox"; return 1; }
 		done
@@ -147,8 +128,7 @@ Guest tests, per kernel
 
 total 95s, 0 stage(s) failed
 EOF
-	sid=$(for p in $names; do printf '%s\n' "$p"; cat "$TOP/patches/$p"; done |
-		sha256sum | cut -c1-16)
+	sid=$(series_id "$TOP/series" "$TOP/patches")
 	cat >"$r/check-series/report.txt" <<EOF
 check-series, 2002-09-23 12:00 UTC: $total patches, x
 series-id: $sid

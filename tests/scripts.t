@@ -9,10 +9,7 @@ set -eu
 TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-failed=0
+. "$TOP/tests/tap.sh"
 
 # refuses NAME PATTERN COMMAND...: COMMAND must exit non-zero, and the
 # last line of its stderr must be one "error:" line matching PATTERN.
@@ -31,19 +28,6 @@ refuses() {
 		echo "not ok $n - $name"
 		echo "#   exit $rc, last stderr line: $last"
 		sed 's/^/#   | /' "$tmp/out" "$tmp/err" | tail -n 20
-		failed=$((failed + 1))
-	fi
-}
-
-# check NAME COMMAND...: a plain assertion.
-check() {
-	name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
 		failed=$((failed + 1))
 	fi
 }
@@ -122,7 +106,7 @@ This patch does not apply: its context is not in 2.5.38.
  and neither
  is this
 EOF
-{ sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | head -n 1
+{ series_names "$TOP/series" | head -n 1
   echo broken.patch; } >"$tmp/series/series"
 refuses "build stops at a patch that does not apply" \
 	"patch broken.patch does not apply" \

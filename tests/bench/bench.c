@@ -827,20 +827,7 @@ static const struct group groups[] = {
 
 static int in_list(const char *list, const char *word)
 {
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
+	return rt_list_has(list, word, strlen(word));
 }
 
 static void reap(void)

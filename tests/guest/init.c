@@ -63,24 +63,6 @@ static struct {
 int testarg_duration;
 unsigned long testarg_seed;
 
-/* does the comma-separated list contain word (of length n)? */
-static int list_has(const char *list, const char *word, size_t n)
-{
-	const char *p = list;
-
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && !strncmp(p, word, n))
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
-}
-
 /* mark the tests a token names (a test, a group or "all"); 0 if none */
 static int select_token(const char *tok, size_t n, unsigned char *sel)
 {
@@ -91,7 +73,7 @@ static int select_token(const char *tok, size_t n, unsigned char *sel)
 		if ((n == 3 && !strncmp(tok, "all", 3)) ||
 		    (strlen(tests[i].name) == n &&
 		     !strncmp(tests[i].name, tok, n)) ||
-		    list_has(tests[i].groups, tok, n)) {
+		    rt_list_has(tests[i].groups, tok, n)) {
 			sel[i] = 1;
 			hits++;
 		}

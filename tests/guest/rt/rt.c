@@ -93,6 +93,23 @@ char *strchr(const char *s, int c)
 	return c ? NULL : (char *)s;
 }
 
+int rt_list_has(const char *list, const char *word, size_t n)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
 const char *rt_getenv(const char *name)
 {
 	size_t n = strlen(name);

@@ -28,6 +28,8 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+/* does the comma-separated list contain word (its first n chars)? */
+int rt_list_has(const char *list, const char *word, size_t n);
 const char *rt_getenv(const char *name);
 long rt_atol(const char *s);
 /* "EFAULT" for -14 or 14; "0" for 0; "E123" if unknown */

@@ -233,6 +233,32 @@ static int wait_flag(volatile int *f, long ms)
 
 static int have_fd;	/* FUTEX_FD exists (not on a modern host) */
 
+/*
+ * A lifetime test made of rounds on a shared page of test state: one
+ * warm-up round (checked), the baseline, @rounds rounds (checked if
+ * @check), and the comparison with the baseline.  @need_fd: SKIP
+ * without FUTEX_FD.
+ */
+static int lt_rounds(const char *name, int (*round)(volatile int *, int),
+		     int rounds, int check, int need_fd)
+{
+	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS);
+	struct lt b;
+	int i;
+
+	REQUIRE(sh, "mmap");
+	have_fd = have_futex_fd();
+	if (need_fd && !have_fd)
+		SKIP("no FUTEX_FD on this kernel");
+	REQUIRE(round(sh, 1) == 0, "warm-up round");
+	lt_baseline(&b, name);
+	for (i = 0; i < rounds; i++)
+		REQUIRE(round(sh, check) == 0, "round %d", i);
+	lt_finish(&b, rounds);
+	return tap_result();
+}
+
 /* ---- kill -9 with waiters ---- */
 
 #define K9_THREADS	4
@@ -309,19 +335,7 @@ static int k9_round(volatile int *sh, int check)
 
 int lifetime_kill9(void)
 {
-	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS);
-	struct lt b;
-	int i;
-
-	REQUIRE(sh, "mmap");
-	have_fd = have_futex_fd();
-	REQUIRE(k9_round(sh, 1) == 0, "warm-up round");
-	lt_baseline(&b, "lifetime_kill9");
-	for (i = 0; i < K9_ROUNDS; i++)
-		REQUIRE(k9_round(sh, 0) == 0, "round %d", i);
-	lt_finish(&b, K9_ROUNDS);
-	return tap_result();
+	return lt_rounds("lifetime_kill9", k9_round, K9_ROUNDS, 0, 0);
 }
 
 /* ---- exit with FUTEX_FDs open ---- */
@@ -381,20 +395,7 @@ static int ef_round(volatile int *sh, int check)
 
 int lifetime_exit_fds(void)
 {
-	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS);
-	struct lt b;
-	int i;
-
-	REQUIRE(sh, "mmap");
-	if (!have_futex_fd())
-		SKIP("no FUTEX_FD on this kernel");
-	REQUIRE(ef_round(sh, 1) == 0, "warm-up round");
-	lt_baseline(&b, "lifetime_exit_fds");
-	for (i = 0; i < EF_ROUNDS; i++)
-		REQUIRE(ef_round(sh, 0) == 0, "round %d", i);
-	lt_finish(&b, EF_ROUNDS);
-	return tap_result();
+	return lt_rounds("lifetime_exit_fds", ef_round, EF_ROUNDS, 0, 1);
 }
 
 /* ---- a FUTEX_FD that outlives its maker ---- */
@@ -536,20 +537,7 @@ static int fi_round(volatile int *sh, int check)
 
 int lifetime_fd_inherit(void)
 {
-	volatile int *sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS);
-	struct lt b;
-	int i;
-
-	REQUIRE(sh, "mmap");
-	if (!have_futex_fd())
-		SKIP("no FUTEX_FD on this kernel");
-	REQUIRE(fi_round(sh, 1) == 0, "warm-up round");
-	lt_baseline(&b, "lifetime_fd_inherit");
-	for (i = 0; i < FI_ROUNDS; i++)
-		REQUIRE(fi_round(sh, 1) == 0, "round %d", i);
-	lt_finish(&b, FI_ROUNDS);
-	return tap_result();
+	return lt_rounds("lifetime_fd_inherit", fi_round, FI_ROUNDS, 1, 1);
 }
 
 /* ---- many short-lived processes with waiters ---- */
