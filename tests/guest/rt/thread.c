@@ -10,6 +10,12 @@ long rt_clone(unsigned long flags, void *stack_top, volatile int *tidp,
 int thread_start(struct rt_thread *t, int (*fn)(void *), void *arg,
 		 unsigned long extra_flags)
 {
+	return thread_start_flags(t, fn, arg, THREAD_FLAGS | extra_flags);
+}
+
+int thread_start_flags(struct rt_thread *t, int (*fn)(void *), void *arg,
+		       unsigned long flags)
+{
 	long r;
 
 	t->tid = 0;
@@ -18,8 +24,8 @@ int thread_start(struct rt_thread *t, int (*fn)(void *), void *arg,
 			  MAP_PRIVATE | MAP_ANONYMOUS);
 	if (!t->stack)
 		return -ENOMEM;
-	r = rt_clone(THREAD_FLAGS | extra_flags,
-		     (char *)t->stack + THREAD_STACK_SIZE, &t->ctid, fn, arg);
+	r = rt_clone(flags, (char *)t->stack + THREAD_STACK_SIZE, &t->ctid,
+		     fn, arg);
 	if (r < 0) {
 		sys_munmap(t->stack, THREAD_STACK_SIZE);
 		t->stack = NULL;

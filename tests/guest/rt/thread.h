@@ -35,6 +35,9 @@ struct rt_thread {
 /* start fn(arg) in a new thread; returns the tid or a negative errno */
 int thread_start(struct rt_thread *t, int (*fn)(void *), void *arg,
 		 unsigned long extra_flags);
+/* the same with exactly these clone flags (not THREAD_FLAGS) */
+int thread_start_flags(struct rt_thread *t, int (*fn)(void *), void *arg,
+		       unsigned long flags);
 /* wait for it to exit; returns its exit code (fn's return value) or
  * a negative errno, or 128 + signal if it was killed */
 int thread_join(struct rt_thread *t);

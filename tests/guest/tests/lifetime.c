@@ -723,6 +723,32 @@ static volatile int *move_it(volatile int *p)
 	return q;
 }
 
+/*
+ * mremap p's page away, then FUTEX_WAKE one waiter at its new address
+ * (2.5 keys a futex by its page, which moved along): that address, and
+ * *len the length mapped there; NULL if it did not move.
+ */
+static volatile int *move_and_wake(volatile int *p, size_t *len,
+				   const char *what)
+{
+	volatile int *q = move_it(p);
+
+	if (q) {
+		EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1, what);
+		*len = 4 * PAGE_SIZE;
+	}
+	return q;
+}
+
+/* mremap p's page away, then unmap it where it went */
+static void move_and_unmap(volatile int *p)
+{
+	volatile int *q = move_it(p);
+
+	if (q)
+		sys_munmap((void *)q, 4 * PAGE_SIZE);
+}
+
 enum um_case { UM_MUNMAP, UM_MUNMAP_ZERO, UM_MREMAP_WAKE, UM_MREMAP_MUNMAP,
 	       UM_DONTNEED, UM_NCASES };
 static const char *const um_name[] = {
@@ -755,19 +781,12 @@ static void um_waiter_case(enum um_case c)
 		len = 0;
 		break;
 	case UM_MREMAP_WAKE:
-		/* 2.5 keys the waiter by its page, which moved along */
-		q = move_it(p);
-		if (q) {
-			EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1, what);
-			want = 0;
-			len = 4 * PAGE_SIZE;
-		}
+		q = move_and_wake(p, &len, what);
+		if (q)
+			want = 0;	/* woken */
 		break;
 	case UM_MREMAP_MUNMAP:
-		q = move_it(p);
-		if (q)
-			sys_munmap((void *)q, 4 * PAGE_SIZE);
-		q = NULL;
+		move_and_unmap(p);
 		len = 0;
 		break;
 	case UM_DONTNEED:
@@ -819,18 +838,12 @@ static void um_fd_case(enum um_case c)
 		q = NULL;
 		break;
 	case UM_MREMAP_WAKE:
-		q = move_it(p);
-		if (q) {
-			EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1, what);
-			want = 1;
-			len = 4 * PAGE_SIZE;
-		}
+		q = move_and_wake(p, &len, what);
+		if (q)
+			want = 1;	/* readable */
 		break;
 	case UM_MREMAP_MUNMAP:
-		q = move_it(p);
-		if (q)
-			sys_munmap((void *)q, 4 * PAGE_SIZE);
-		q = NULL;
+		move_and_unmap(p);
 		len = 0;
 		break;
 	default:

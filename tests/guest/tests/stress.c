@@ -630,23 +630,7 @@ static int signaller(void *arg)
  * closes its copy) */
 static int start_unshared(struct rt_thread *t, int (*fn)(void *), void *arg)
 {
-	long r;
-
-	t->tid = 0;
-	t->ctid = 0;
-	t->stack = rt_map(THREAD_STACK_SIZE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS);
-	if (!t->stack)
-		return -ENOMEM;
-	r = rt_clone(CLONE_VM | CLONE_FS | SIGCHLD,
-		     (char *)t->stack + THREAD_STACK_SIZE, &t->ctid, fn, arg);
-	if (r < 0) {
-		sys_munmap(t->stack, THREAD_STACK_SIZE);
-		t->stack = NULL;
-		return r;
-	}
-	t->tid = r;
-	return r;
+	return thread_start_flags(t, fn, arg, CLONE_VM | CLONE_FS | SIGCHLD);
 }
 
 static void add_lane(volatile int *word, int kind)
