@@ -86,36 +86,94 @@ static void read_byte(int fd)
 }
 
 /*
+ * A fork child that keeps the parent's private pages COW-shared: it runs
+ * prep(arg) first, if given (a write of its own: the child's COW), says
+ * it is ready, and lives until holder_release().
+ */
+struct holder {
+	long pid;
+	int c2p[2];		/* child -> parent: "ready" */
+	int p2c[2];		/* parent -> child: "done" */
+};
+
+static void holder_close(struct holder *h)
+{
+	sys_close(h->c2p[0]);
+	sys_close(h->c2p[1]);
+	sys_close(h->p2c[0]);
+	sys_close(h->p2c[1]);
+}
+
+/* the child's pid once it is ready, or a negative errno */
+static long holder_fork(struct holder *h, void (*prep)(void *), void *arg)
+{
+	long r = sys_pipe(h->c2p);
+
+	if (r < 0)
+		return r;
+	r = sys_pipe(h->p2c);
+	if (r < 0) {
+		sys_close(h->c2p[0]);
+		sys_close(h->c2p[1]);
+		return r;
+	}
+	h->pid = sys_fork();
+	if (h->pid == 0) {
+		if (prep)
+			prep(arg);
+		write_byte(h->c2p[1]);
+		read_byte(h->p2c[0]);
+		sys_exit(0);
+	}
+	if (h->pid > 0)
+		read_byte(h->c2p[0]);
+	else
+		holder_close(h);
+	return h->pid;
+}
+
+/* let the child exit: its exit code (wait_exit()) */
+static int holder_release(struct holder *h)
+{
+	int r;
+
+	write_byte(h->p2c[1]);
+	r = wait_exit(h->pid);
+	holder_close(h);
+	return r;
+}
+
+static void child_cow(void *f)
+{
+	((volatile int *)f)[0] = 2;	/* the child's copy-on-write */
+}
+
+/*
  * A waiter thread sleeps on *f (a word of a private page, value 0); the
  * process forks, the page is written as mode says, the parent wakes.
  */
 static int cow_run(volatile int *f, enum cow_mode mode)
 {
-	int c2p[2], p2c[2];	/* child -> parent "ready", parent -> child "done" */
+	struct holder h;
 	struct waiter w;
 	long woken, ret, pid;
 
 	f[0] = 0;		/* a private page of our own, holding 0 */
-	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
 	REQUIRE(waiter_start(&w, f, 0, WAITER_TIMEOUT_MS) == 0,
 		"waiter did not sleep");
 
-	pid = sys_fork();
-	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
-	if (pid == 0) {
-		if (mode == CHILD_EXITED)
+	if (mode == CHILD_EXITED) {
+		pid = sys_fork();
+		REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
+		if (pid == 0)
 			sys_exit(0);
-		if (mode == CHILD_FIRST || mode == CHILD_ONLY)
-			f[0] = 2;	/* the child's copy-on-write */
-		write_byte(c2p[1]);
-		read_byte(p2c[0]);	/* live until the parent is done */
-		sys_exit(0);
-	}
-
-	if (mode == CHILD_EXITED)
 		EXPECT_EQ(wait_exit(pid), 0, "child exit");
-	else
-		read_byte(c2p[0]);
+	} else {
+		pid = holder_fork(&h, mode == CHILD_FIRST ||
+				  mode == CHILD_ONLY ? child_cow : NULL,
+				  (void *)f);
+		REQUIRE(pid > 0, "fork: %s", rt_errname(pid));
+	}
 
 	if (mode == OTHER_WORD)
 		f[PAGE_SIZE / sizeof(int) / 2] = 1;
@@ -124,14 +182,8 @@ static int cow_run(volatile int *f, enum cow_mode mode)
 	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
 	ret = waiter_join(&w);
 
-	if (mode != CHILD_EXITED) {
-		write_byte(p2c[1]);
-		EXPECT_EQ(wait_exit(pid), 0, "child exit");
-	}
-	sys_close(c2p[0]);
-	sys_close(c2p[1]);
-	sys_close(p2c[0]);
-	sys_close(p2c[1]);
+	if (mode != CHILD_EXITED)
+		EXPECT_EQ(holder_release(&h), 0, "child exit");
 	return report(mode_name[mode], woken, &w, ret);
 }
 
@@ -210,7 +262,7 @@ int cow_data(void)
 int cow_fd(void)
 {
 	volatile int *f = anon_page();
-	int c2p[2], p2c[2];
+	struct holder h;
 	long fd, pid, woken;
 	int ok;
 
@@ -220,16 +272,9 @@ int cow_fd(void)
 	if (fd == -ENOSYS && tap_host)
 		SKIP("FUTEX_FD: ENOSYS on this host kernel");
 	REQUIRE(fd >= 0, "FUTEX_FD: %s", rt_errname(fd));
-	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
 
-	pid = sys_fork();
-	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
-	if (pid == 0) {
-		write_byte(c2p[1]);
-		read_byte(p2c[0]);
-		sys_exit(0);
-	}
-	read_byte(c2p[0]);
+	pid = holder_fork(&h, NULL, NULL);
+	REQUIRE(pid > 0, "fork: %s", rt_errname(pid));
 	f[0] = 1;
 	woken = sys_futex(f, FUTEX_WAKE, 1, NULL);
 	{
@@ -237,8 +282,7 @@ int cow_fd(void)
 
 		ok = sys_poll(&p, 1, 1000) == 1 && (p.revents & POLLIN);
 	}
-	write_byte(p2c[1]);
-	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	EXPECT_EQ(holder_release(&h), 0, "child exit");
 	EXPECT(woken == 1, "FUTEX_WAKE woke %ld waiter(s), want 1 (the fd)",
 	       woken);
 	EXPECT(ok, "the FUTEX_FD fd is not readable after the wake");
@@ -297,13 +341,13 @@ int cow_cleartid(void)
 {
 	int *page = rt_private_page();
 	struct rt_thread *t = (struct rt_thread *)page;
-	int go[2], c2p[2], p2c[2];
+	int go[2];
+	struct holder h;
 	struct waiter w;
 	long tid, pid, ret;
 
 	REQUIRE(page, "no page");
-	REQUIRE(sys_pipe(go) == 0 && sys_pipe(c2p) == 0 &&
-		sys_pipe(p2c) == 0, "pipe");
+	REQUIRE(sys_pipe(go) == 0, "pipe");
 	tid = thread_start(t, cleartid_thread, &go[0],
 			   CLONE_SETTID | CLONE_CLEARTID);
 	REQUIRE(tid > 0, "clone: %s", rt_errname(tid));
@@ -313,30 +357,19 @@ int cow_cleartid(void)
 	REQUIRE(waiter_start(&w, &t->ctid, tid, WAITER_TIMEOUT_MS) == 0,
 		"joiner did not sleep");
 
-	pid = sys_fork();
-	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
-	if (pid == 0) {
-		write_byte(c2p[1]);
-		read_byte(p2c[0]);
-		sys_exit(0);
-	}
-	read_byte(c2p[0]);
+	pid = holder_fork(&h, NULL, NULL);
+	REQUIRE(pid > 0, "fork: %s", rt_errname(pid));
 	page[PAGE_SIZE / sizeof(int) - 1] = 1;	/* the parent's COW */
 	write_byte(go[1]);			/* the thread exits */
 	ret = waiter_join(&w);
 	EXPECT_EQ(thread_join(t), 7, "thread exit code");
-	write_byte(p2c[1]);
-	EXPECT_EQ(wait_exit(pid), 0, "child exit");
+	EXPECT_EQ(holder_release(&h), 0, "child exit");
 	EXPECT_EQ(READ_ONCE(t->ctid), 0, "tid word after the thread exited");
 	EXPECT(ret == 0, "joiner's FUTEX_WAIT returned %s after %ld ms, want "
 	       "0 (woken by the thread's exit)", rt_errname(ret),
 	       (long)w.elapsed_ms);
 	sys_close(go[0]);
 	sys_close(go[1]);
-	sys_close(c2p[0]);
-	sys_close(c2p[1]);
-	sys_close(p2c[0]);
-	sys_close(p2c[1]);
 	return tap_result();
 }
 
@@ -350,25 +383,19 @@ int cow_multi(void)
 {
 	volatile int *f = anon_page();
 	static struct waiter w[MULTI_WAITERS];
-	int c2p[2], p2c[2], i;
+	struct holder h;
 	long pid, woken;
+	int i;
 
 	REQUIRE(f, "no page");
-	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
 	for (i = 0; i < MULTI_WAITERS; i++) {
 		f[i * 97] = 0;
 		REQUIRE(waiter_start(&w[i], &f[i * 97], 0,
 				     WAITER_TIMEOUT_MS) == 0,
 			"waiter %d did not sleep", i);
 	}
-	pid = sys_fork();
-	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
-	if (pid == 0) {
-		write_byte(c2p[1]);
-		read_byte(p2c[0]);
-		sys_exit(0);
-	}
-	read_byte(c2p[0]);
+	pid = holder_fork(&h, NULL, NULL);
+	REQUIRE(pid > 0, "fork: %s", rt_errname(pid));
 	f[PAGE_SIZE / sizeof(int) - 1] = 1;	/* one COW for all of them */
 	for (i = 0; i < MULTI_WAITERS; i++) {
 		f[i * 97] = 1;
@@ -382,12 +409,7 @@ int cow_multi(void)
 		EXPECT(ret == 0, "waiter %d: FUTEX_WAIT returned %s, want 0",
 		       i, rt_errname(ret));
 	}
-	write_byte(p2c[1]);
-	EXPECT_EQ(wait_exit(pid), 0, "child exit");
-	sys_close(c2p[0]);
-	sys_close(c2p[1]);
-	sys_close(p2c[0]);
-	sys_close(p2c[1]);
+	EXPECT_EQ(holder_release(&h), 0, "child exit");
 	return tap_result();
 }
 
@@ -470,7 +492,7 @@ int cow_mremap(void)
 {
 	volatile int *p, *q;
 	struct waiter w;
-	int c2p[2], p2c[2];
+	struct holder h;
 	long pid, woken, ret;
 
 	if (tap_host)
@@ -480,7 +502,6 @@ int cow_mremap(void)
 	REQUIRE(p, "mmap");
 	p[0] = 0;
 	p[PAGE_SIZE / sizeof(int)] = 0;
-	REQUIRE(sys_pipe(c2p) == 0 && sys_pipe(p2c) == 0, "pipe");
 	REQUIRE(waiter_start(&w, p, 0, WAITER_TIMEOUT_MS) == 0,
 		"waiter did not sleep");
 	/* grow the first page: the second one is in the way, so it moves */
@@ -488,22 +509,11 @@ int cow_mremap(void)
 	REQUIRE(!IS_ERR_VALUE(q), "mremap: %s", rt_errname((long)q));
 	REQUIRE(q != p, "mremap did not move the page");
 
-	pid = sys_fork();
-	REQUIRE(pid >= 0, "fork: %s", rt_errname(pid));
-	if (pid == 0) {
-		write_byte(c2p[1]);
-		read_byte(p2c[0]);
-		sys_exit(0);
-	}
-	read_byte(c2p[0]);
+	pid = holder_fork(&h, NULL, NULL);
+	REQUIRE(pid > 0, "fork: %s", rt_errname(pid));
 	q[0] = 1;		/* COW at the new address */
 	woken = sys_futex(q, FUTEX_WAKE, 1, NULL);
 	ret = waiter_join(&w);
-	write_byte(p2c[1]);
-	EXPECT_EQ(wait_exit(pid), 0, "child exit");
-	sys_close(c2p[0]);
-	sys_close(c2p[1]);
-	sys_close(p2c[0]);
-	sys_close(p2c[1]);
+	EXPECT_EQ(holder_release(&h), 0, "child exit");
 	return report("mremap, then COW at the new address", woken, &w, ret);
 }
