@@ -14,6 +14,7 @@ TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 ME=check-series.t
 CS=$TOP/scripts/check-series
 . "$TOP/tests/tap.sh"
+tap_scratch
 
 # run_cs OUT ARGS...: run check-series; its exit status in $rc, its
 # output in OUT, and the last stderr line in OUT.last.

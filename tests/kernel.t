@@ -31,27 +31,9 @@ EOF
 fi
 pristine=$(printf '%s\n' "$out" | tail -n 1)
 
-n=0
-failed=0
-logdir=$TOP/results/logs
-mkdir -p "$logdir"
-
-# t NAME COMMAND...: run one test, its output as TAP diagnostics.
-t() {
-	name=$1
-	shift
-	n=$((n + 1))
-	log=$logdir/t$n.log
-	start=$(date +%s)
-	if "$@" >"$log" 2>&1; then
-		res=ok
-	else
-		res="not ok"
-		failed=$((failed + 1))
-	fi
-	sed 's/^/# /' "$log"
-	echo "$res $n - $name ($(( $(date +%s) - start ))s)"
-}
+TAP_LOGDIR=$TOP/results/logs
+mkdir -p "$TAP_LOGDIR"
+. "$TOP/tests/tap.sh"
 
 # The series as a reviewer applies it: quilt, pristine tree, fuzz 0.
 applies() {
@@ -72,31 +54,31 @@ applies() {
 }
 
 echo "1..15"
-t "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
+logged "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
 for v in vanilla-up vanilla-smp patched-up patched-smp; do
-	t "build $v" "$TOP/scripts/build" "$v"
+	logged "build $v" "$TOP/scripts/build" "$v"
 done
 # The whole suite, stress (10 s) included: it must pass on UP, SMP-2, SMP-4.
-t "patched-up: guest suite passes (stress, lifetime, limit included)" \
+logged "patched-up: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build patched-up
-t "patched-smp, 2 CPUs: guest suite passes (stress, lifetime, limit included)" \
+logged "patched-smp, 2 CPUs: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build --cpus 2 patched-smp
-t "patched-smp, 4 CPUs: guest suite passes (stress, lifetime, limit included)" \
+logged "patched-smp, 4 CPUs: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build --cpus 4 patched-smp
-t "vanilla-up: basic futex tests and the lifetime tests that need no fix pass" \
+logged "vanilla-up: basic futex tests and the lifetime tests that need no fix pass" \
 	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-up
-t "vanilla-smp: basic futex tests and the lifetime tests that need no fix pass" \
+logged "vanilla-smp: basic futex tests and the lifetime tests that need no fix pass" \
 	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-smp
-t "vanilla-up: COW and privacy reproducers fail (the bugs are seen)" \
+logged "vanilla-up: COW and privacy reproducers fail (the bugs are seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-up
-t "vanilla-smp, 2 CPUs: COW and privacy reproducers fail (the bugs are seen)" \
+logged "vanilla-smp, 2 CPUs: COW and privacy reproducers fail (the bugs are seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-smp
-t "vanilla-smp, 2 CPUs: the stress test loses wakeups (the bug is seen)" \
+logged "vanilla-smp, 2 CPUs: the stress test loses wakeups (the bug is seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests stress --expect-fail \
-	--log "$logdir/vanilla-smp-stress.log" vanilla-smp
-t "vanilla-up: no FUTEX_FD pin limit without the series (limit test fails)" \
+	--log "$TAP_LOGDIR/vanilla-smp-stress.log" vanilla-smp
+logged "vanilla-up: no FUTEX_FD pin limit without the series (limit test fails)" \
 	"$TOP/scripts/boot-test" --no-build --tests limit --expect-fail \
-	--log "$logdir/vanilla-up-limit.log" vanilla-up
-t "vanilla-up and patched-up differ on bad input only as tests/differential.expected says" \
+	--log "$TAP_LOGDIR/vanilla-up-limit.log" vanilla-up
+logged "vanilla-up and patched-up differ on bad input only as tests/differential.expected says" \
 	"$TOP/tests/differential.t"
 [ $failed = 0 ]

@@ -10,6 +10,7 @@ TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 ME=mail.t
 . "$TOP/tests/tap.sh"
+tap_scratch
 
 names=$(series_names "$TOP/series")
 total=$(printf '%s\n' "$names" | wc -l)

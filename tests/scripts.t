@@ -10,6 +10,7 @@ TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 
 . "$TOP/tests/tap.sh"
+tap_scratch
 
 # refuses NAME PATTERN COMMAND...: COMMAND must exit non-zero, and the
 # last line of its stderr must be one "error:" line matching PATTERN.

@@ -1,27 +1,52 @@
-# tests/tap.sh: sourced by the shell TAP scripts in tests/ after
-# scripts/lib.sh.  POSIX sh.  Gives them a scratch directory $tmp
-# (removed on exit, read-only trees included), the counters n and
-# failed, and check().  The script ends with "[ $failed = 0 ]".
+# tests/tap.sh: sourced by the shell TAP scripts in tests/.  POSIX sh.
+# The counters n and failed (the script ends with "[ $failed = 0 ]"),
+# and two kinds of test point, both timed:
+#
+#   check NAME COMMAND...   output shown only if COMMAND fails (the last
+#                           TAP_WHY_LINES lines, default 40); needs
+#                           tap_scratch
+#   logged NAME COMMAND...  output kept in $TAP_LOGDIR/t<n>.log and
+#                           always shown as TAP diagnostics
+#
+# tap_scratch makes a scratch directory $tmp, removed on exit (read-only
+# trees included).
 
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 n=0
 failed=0
 
-# check NAME COMMAND...: one test point, timed: "ok" if COMMAND exits 0;
-# otherwise "not ok" with the last TAP_WHY_LINES (default 40) lines of
-# its output as diagnostics.
-check() {
-	name=$1
-	shift
+tap_scratch() {
+	tmp=$(mktemp -d)
+	trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+}
+
+# tap_point LOG SHOW NAME COMMAND...: run COMMAND into LOG; one TAP line.
+# SHOW: "always" or "fail", when LOG goes out as diagnostics.
+tap_point() {
+	_log=$1 _show=$2 _name=$3
+	shift 3
 	n=$((n + 1))
-	: >"$tmp/why"
-	s=$(date +%s)
-	if "$@" >>"$tmp/why" 2>&1; then
-		echo "ok $n - $name ($(( $(date +%s) - s ))s)"
+	_s=$(date +%s)
+	if "$@" >"$_log" 2>&1; then
+		_res=ok
 	else
-		echo "not ok $n - $name ($(( $(date +%s) - s ))s)"
-		sed 's/^/#   /' "$tmp/why" | tail -n "${TAP_WHY_LINES:-40}"
+		_res="not ok"
 		failed=$((failed + 1))
 	fi
+	_t=$(( $(date +%s) - _s ))
+	if [ "$_show" = always ]; then
+		sed 's/^/# /' "$_log"
+		echo "$_res $n - $_name (${_t}s)"
+	else
+		echo "$_res $n - $_name (${_t}s)"
+		[ "$_res" = ok ] ||
+			sed 's/^/#   /' "$_log" | tail -n "${TAP_WHY_LINES:-40}"
+	fi
+}
+
+check() {
+	tap_point "$tmp/why" fail "$@"
+}
+
+logged() {
+	tap_point "${TAP_LOGDIR:?}/t$((n + 1)).log" always "$@"
 }

@@ -17,25 +17,8 @@ LOG=$O/logs
 SECS=${PAGE_CHANGE_SECONDS:-2}
 mkdir -p "$LOG"
 
-n=0
-failed=0
-
-# t NAME COMMAND...: one test; its output becomes TAP diagnostics.
-t() {
-	name=$1
-	shift
-	n=$((n + 1))
-	log=$LOG/t$n.log
-	start=$(date +%s)
-	if "$@" >"$log" 2>&1; then
-		res=ok
-	else
-		res="not ok"
-		failed=$((failed + 1))
-	fi
-	sed 's/^/# /' "$log"
-	echo "$res $n - $name ($(( $(date +%s) - start ))s)"
-}
+TAP_LOGDIR=$LOG
+. "$HERE/../tap.sh"
 
 skip() {
 	n=$((n + 1))
@@ -55,12 +38,18 @@ limit() {
 	fi
 }
 
-# pass COMMAND...: must exit 0, print PASS, and nothing from a checker.
-pass() {
+# run_out COMMAND...: run it (under limit) into $out, this test's
+# t<n>.out, and show that; its exit status in $st.
+run_out() {
 	out=$LOG/t$n.out
 	st=0
 	limit "$@" >"$out" 2>&1 || st=$?
 	cat "$out"
+}
+
+# pass COMMAND...: must exit 0, print PASS, and nothing from a checker.
+pass() {
+	run_out "$@"
 	if [ "$st" -ne 0 ]; then
 		echo "exit status $st"
 		return 1
@@ -82,7 +71,7 @@ tsan() {
 		set -- setarch "$(uname -m)" -R "$@"
 	fi
 	pass "$@" || return 1
-	grep -q '^stress: tsan build' "$LOG/t$n.out" ||
+	grep -q '^stress: tsan build' "$out" ||
 		{ echo "not a TSan build"; return 1; }
 }
 
@@ -90,10 +79,7 @@ tsan() {
 expect_fail() {
 	kind=$1
 	shift
-	out=$LOG/t$n.out
-	st=0
-	limit "$@" >"$out" 2>&1 || st=$?
-	cat "$out"
+	run_out "$@"
 	if [ "$st" -ne 3 ]; then
 		echo "expected exit status 3 (invariant violated), got $st"
 		return 1
@@ -117,25 +103,25 @@ S="$O/stress"
 D="--duration=$SECS"
 
 echo "1..14"
-t "extract page_change.c and page_change.h from the patch" \
+logged "extract page_change.c and page_change.h from the patch" \
 	"$HERE/extract" -o "$O/src"
-t "build the stress test" build "$O/stress"
-t "build it with ThreadSanitizer" build "$O/stress-tsan"
-t "build the broken variants (negative controls)" \
+logged "build the stress test" build "$O/stress"
+logged "build it with ThreadSanitizer" build "$O/stress-tsan"
+logged "build the broken variants (negative controls)" \
 	build "$O/stress-broken-register" "$O/stress-broken-remove"
-t "stress" pass "$S" "$D"
+logged "stress" pass "$S" "$D"
 # Many registrations per mm: long chains in the colliding hash.
 MANY="--mms 2 --waiters 20"
-t "stress, every mm in 2 hash buckets, many per mm" \
+logged "stress, every mm in 2 hash buckets, many per mm" \
 	pass "$S" "$D" --collide $MANY
-t "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
-t "stress under ThreadSanitizer, 2 hash buckets, many per mm" \
+logged "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
+logged "stress under ThreadSanitizer, 2 hash buckets, many per mm" \
 	tsan "$O/stress-tsan" "$D" --collide $MANY
 if command -v valgrind >/dev/null 2>&1; then
-	t "stress under valgrind --tool=helgrind, 2 hash buckets" \
+	logged "stress under valgrind --tool=helgrind, 2 hash buckets" \
 		pass valgrind -q --tool=helgrind --error-exitcode=1 \
 		"$S" "$D" --collide
-	t "stress under valgrind --tool=memcheck" \
+	logged "stress under valgrind --tool=memcheck" \
 		pass valgrind -q --tool=memcheck --error-exitcode=1 \
 		--leak-check=full --errors-for-leak-kinds=definite "$S" "$D"
 else
@@ -143,15 +129,15 @@ else
 	skip "valgrind not installed (memcheck)"
 fi
 if have_m32; then
-	t "stress, -m32 (32-bit hash_long, as on i386)" m32 "$D" --collide
+	logged "stress, -m32 (32-bit hash_long, as on i386)" m32 "$D" --collide
 else
 	skip "gcc -m32 cannot link here (no gcc-multilib)"
 fi
-t "negative control: registering after the lookup's lock was dropped loses a COW" \
+logged "negative control: registering after the lookup's lock was dropped loses a COW" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10
-t "negative control: remove_pin_page(page) racing a COW drops a stale page" \
+logged "negative control: remove_pin_page(page) racing a COW drops a stale page" \
 	expect_fail refcount "$O/stress-broken-remove" -d 10
-t "negative control, caught without the check at insert time" \
+logged "negative control, caught without the check at insert time" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10 --no-insert-check
 
 [ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }
