@@ -117,12 +117,18 @@ logged "stress, every mm in 2 hash buckets, many per mm" \
 logged "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
 logged "stress under ThreadSanitizer, 2 hash buckets, many per mm" \
 	tsan "$O/stress-tsan" "$D" --collide $MANY
+# valgrind runs one thread at a time; --fair-sched hands the lock round
+# in turn, so that no thread of the stress test starves (without it, one
+# run did 40,040 COWs and 79 mremaps in 2 s, and failed the coverage
+# check, "never got an mremap callback").
 if command -v valgrind >/dev/null 2>&1; then
 	logged "stress under valgrind --tool=helgrind, 2 hash buckets" \
-		pass valgrind -q --tool=helgrind --error-exitcode=1 \
+		pass valgrind -q --fair-sched=try --tool=helgrind \
+		--error-exitcode=1 \
 		"$S" "$D" --collide
 	logged "stress under valgrind --tool=memcheck" \
-		pass valgrind -q --tool=memcheck --error-exitcode=1 \
+		pass valgrind -q --fair-sched=try --tool=memcheck \
+		--error-exitcode=1 \
 		--leak-check=full --errors-for-leak-kinds=definite "$S" "$D"
 else
 	skip "valgrind not installed (helgrind)"
