@@ -92,6 +92,29 @@ T(limit_fd_pins,	"limit",	60, 0)
  * "# DIFF case result" lines; passes if it completes) */
 T(diff_table,		"diff",		120, 0)
 
+/* group "review": findings of a code review of the series (review.c).
+ * Zap without COW and munmap + new mapping under waiters and fds; the
+ * cost of mremap/munmap/exit with many registrations; a huge page
+ * leaked by FUTEX_WAIT (needs CONFIG_HUGETLB_PAGE).  review_bug: lost
+ * or false wakeups of vanilla 2.5.38 too, which must fail there;
+ * review_vanilla: what vanilla gets right, the series must too. */
+T(review_zap_wait_dontneed,	"review,review_bug",	20, 0)
+T(review_zap_wait_devzero,	"review,review_bug",	20, 0)
+T(review_zap_fd_dontneed,	"review,review_bug",	20, 0)
+T(review_zap_fd_devzero,	"review,review_bug",	20, 0)
+T(review_zap_wait_dontneed_zero, "review,review_bug",	20, 0)
+T(review_zap_wait_devzero_zero,	"review,review_bug",	20, 0)
+T(review_zap_fd_dontneed_zero,	"review,review_bug",	20, 0)
+T(review_zap_fd_devzero_zero,	"review,review_bug",	20, 0)
+T(review_remap_wait,		"review,review_vanilla",	20, 0)
+T(review_remap_fd,		"review,review_vanilla",	20, 0)
+T(review_remap_wait_zero,	"review,review_bug",	20, 0)
+T(review_remap_fd_zero,		"review,review_bug",	20, 0)
+T(review_cost_mremap,		"review,review_vanilla",	150, 0)
+T(review_cost_munmap,		"review,review_vanilla",	150, 0)
+T(review_cost_exit,		"review,review_vanilla",	150, 0)
+T(review_hugetlb_leak,		"review,review_vanilla",	30, 0)
+
 /* group "stress": token passing on many futexes while the process forks,
  * copies on write and is signalled; every wakeup accounted for.
  * testargs=duration=N (default 10 s; 3 s on the host) */
