@@ -78,19 +78,20 @@ char proc_state(int pid)
  * is inside futex_wait(): there is nothing else it could sleep in.  The
  * state is sampled twice, 20 ms apart, because on SMP 2.5.38 sets
  * TASK_INTERRUPTIBLE (visible as 'S') a few instructions before it has
- * queued itself on the futex hash.
+ * queued itself on the futex hash.  Without /proc (or without the task)
+ * nothing can be known: that is a failure, never a guess.
  */
 int wait_sleeping(int pid, long timeout_ms)
 {
 	long start = rt_now_ms();
 	int seen = 0;
+	char st;
 
-	if (!proc_state(pid)) {
-		rt_sleep_ms(100);	/* no /proc: best effort */
-		return 1;
-	}
-	while (rt_now_ms() - start < timeout_ms) {
-		if (proc_state(pid) == 'S') {
+	for (;;) {
+		st = proc_state(pid);
+		if (!st)
+			return -ENOENT;	/* no /proc/<pid>/stat to read */
+		if (st == 'S') {
 			if (seen)
 				return 0;
 			seen = 1;
@@ -98,7 +99,8 @@ int wait_sleeping(int pid, long timeout_ms)
 			continue;
 		}
 		seen = 0;
+		if (rt_now_ms() - start >= timeout_ms)
+			return -ETIMEDOUT;
 		rt_sleep_ms(1);
 	}
-	return -ETIMEDOUT;
 }

@@ -45,8 +45,9 @@ int thread_join(struct rt_thread *t);
 /* the scheduler state letter of a task, from /proc/<pid>/stat; 0 if it
  * cannot be read */
 char proc_state(int pid);
-/* wait until task pid sleeps ('S'): returns 0, 1 when /proc is not
- * available (then it just slept 100 ms), or -ETIMEDOUT */
+/* wait until task pid sleeps ('S', seen twice 20 ms apart): returns 0,
+ * -ENOENT when /proc/<pid>/stat cannot be read (no /proc, or no such
+ * task), or -ETIMEDOUT */
 int wait_sleeping(int pid, long timeout_ms);
 
 #endif /* RT_THREAD_H */

@@ -82,9 +82,13 @@ int basic_timeout(void)
 	r = futex_wait_ms(f, 0, 200);
 	dt = rt_now_ms() - t0;
 	EXPECT_ERR(r, ETIMEDOUT, "FUTEX_WAIT, 200 ms timeout");
-	/* 2.5.38 sleeps timespec_to_jiffies() + 1 jiffies; be lenient
-	 * about the clock of an emulated machine */
-	EXPECT(dt >= 150 && dt <= 2700,
+	/*
+	 * It really waited: 2.5.38 sleeps timespec_to_jiffies() + 1
+	 * jiffies; be lenient about the clock of an emulated machine.  No
+	 * upper bound: a loaded host may run us late, and a wait that never
+	 * ends is the runner's timeout.
+	 */
+	EXPECT(dt >= 150,
 	       "FUTEX_WAIT with a 200 ms timeout returned after %ld ms", dt);
 	tap_info("200 ms timeout: slept %ld ms", dt);
 
@@ -92,7 +96,7 @@ int basic_timeout(void)
 	r = sys_futex(f, FUTEX_WAIT, 0, &zero);
 	dt = rt_now_ms() - t0;
 	EXPECT_ERR(r, ETIMEDOUT, "FUTEX_WAIT, zero timeout");
-	EXPECT(dt <= 1000, "FUTEX_WAIT with a zero timeout took %ld ms", dt);
+	tap_info("zero timeout: returned after %ld ms", dt);
 	return tap_result();
 }
 
@@ -203,8 +207,8 @@ int basic_eintr(void)
 	r = waiter_join(&w);
 	EXPECT_ERR(r, EINTR, "FUTEX_WAIT interrupted by a signal");
 	EXPECT_EQ(eintr_hits, 1, "handler calls");
-	EXPECT(w.elapsed_ms < 4000, "the signal did not end the wait (%ld ms)",
-	       (long)w.elapsed_ms);
+	/* EINTR, not ETIMEDOUT, already says the signal ended the wait */
+	tap_info("the signal ended the wait after %ld ms", (long)w.elapsed_ms);
 	return tap_result();
 }
 
@@ -225,14 +229,25 @@ int basic_wake_threads(void)
 
 	r = sys_futex(f, FUTEX_WAKE, 2, NULL);
 	EXPECT_EQ(r, 2, "FUTEX_WAKE(2) with 4 waiters");
-	done = waiters_done(w, NWAITERS, 2, 2000);
-	rt_sleep_ms(100);
-	done = waiters_done(w, NWAITERS, NWAITERS, 0);
+	/*
+	 * The two it woke finish; the others must still be asleep: a
+	 * waiter that was woken is running or done by the time FUTEX_WAKE
+	 * has returned, so its state says so, no grace period needed.
+	 */
+	waiters_done(w, NWAITERS, 2, WAITER_TIMEOUT_MS);
+	done = 0;
+	for (i = 0; i < NWAITERS; i++) {
+		char st;
+
+		if (READ_ONCE(w[i].done)) {
+			done++;
+			continue;
+		}
+		st = proc_state(w[i].thr.tid);
+		EXPECT(st == 'S', "waiter %d is not asleep after FUTEX_WAKE(2) "
+		       "(state %c)", i, st ? st : '-');
+	}
 	EXPECT_EQ(done, 2, "waiters returned after FUTEX_WAKE(2)");
-	for (i = 0; i < NWAITERS; i++)
-		if (!w[i].done)
-			EXPECT(proc_state(w[i].thr.tid) == 'S',
-			       "waiter %d is not asleep after FUTEX_WAKE(2)", i);
 
 	r = sys_futex(f, FUTEX_WAKE, INT_MAX, NULL);
 	EXPECT_EQ(r, NWAITERS - 2, "FUTEX_WAKE(INT_MAX) with the rest");
@@ -253,7 +268,8 @@ int basic_wake_addr(void)
 	static struct waiter w[3];
 	volatile int *p = page_or_die(), *q = page_or_die();
 	volatile int *addr[3];
-	int i;
+	int i, done[3];
+	char st[3];
 
 	REQUIRE(p && q, "no page");
 	addr[0] = &p[0];	/* the target */
@@ -266,11 +282,16 @@ int basic_wake_addr(void)
 	}
 	EXPECT_EQ(sys_futex(addr[0], FUTEX_WAKE, INT_MAX, NULL), 1,
 		  "FUTEX_WAKE(INT_MAX) of one of three words");
-	waiters_done(w, 3, 1, 2000);
-	rt_sleep_ms(100);
-	EXPECT(w[0].done && !w[1].done && !w[2].done,
-	       "woken: target %d, same page %d, other page %d; want 1 0 0",
-	       w[0].done, w[1].done, w[2].done);
+	/* the target finishes; the others are still asleep (see above) */
+	waiters_done(w, 1, 1, WAITER_TIMEOUT_MS);
+	for (i = 0; i < 3; i++) {
+		st[i] = proc_state(w[i].thr.tid);
+		done[i] = READ_ONCE(w[i].done);
+	}
+	EXPECT(done[0] && !done[1] && st[1] == 'S' && !done[2] && st[2] == 'S',
+	       "woken: target %d, same page %d (state %c), other page %d "
+	       "(state %c); want 1 0 (S) 0 (S)", done[0], done[1],
+	       st[1] ? st[1] : '-', done[2], st[2] ? st[2] : '-');
 	EXPECT_EQ(sys_futex(addr[2], FUTEX_WAKE, 1, NULL), 1,
 		  "FUTEX_WAKE(1) of the other page's word");
 	EXPECT_EQ(sys_futex(addr[1], FUTEX_WAKE, 1, NULL), 1,
@@ -321,8 +342,9 @@ static int shared_wakeups(volatile int *s, const char *what)
 	t0 = rt_now_ms();
 	while (!READ_ONCE(s[16]) && rt_now_ms() - t0 < 5000)
 		rt_sleep_ms(1);
-	if (wait_sleeping(pid, 5000) < 0)
-		tap_diag("%s: the child never slept", what);
+	REQUIRE(READ_ONCE(s[16]), "%s: the child did not start", what);
+	r = wait_sleeping(pid, 5000);
+	REQUIRE(r == 0, "%s: the child never slept: %s", what, rt_errname(r));
 	s[0] = 1;
 	r = sys_futex(s, FUTEX_WAKE, 1, NULL);
 	EXPECT_EQ(wait_exit(pid), 0, "child exit");
@@ -447,37 +469,61 @@ int basic_readonly(void)
 	return tap_result();
 }
 
-static int nap_then_exit(void *arg)
+/* the joiner: "about to FUTEX_WAIT on the tid word", and its pid */
+static struct {
+	volatile int waiting;
+	int pid;
+} joiner;
+
+/* exit only once the joiner sleeps on the tid word */
+static int exit_under_joiner(void *arg)
 {
+	long t0 = rt_now_ms();
+	int r;
+
 	(void)arg;
-	rt_sleep_ms(100);
+	while (!READ_ONCE(joiner.waiting)) {
+		if (rt_now_ms() - t0 > 5000) {
+			tap_diag("the joiner did not get to its FUTEX_WAIT");
+			return 1;
+		}
+		rt_sleep_ms(1);
+	}
+	r = wait_sleeping(joiner.pid, 5000);
+	if (r < 0) {
+		tap_diag("the joiner never slept on the tid word: %s (state %c)",
+			 rt_errname(r), proc_state(joiner.pid) ?
+			 proc_state(joiner.pid) : '-');
+		return 2;
+	}
 	return 7;
 }
 
 /*
  * Thread join the NPTL way: CLONE_SETTID stores the tid in the word,
  * and on exit CLONE_CLEARTID has the kernel store 0 there and
- * FUTEX_WAKE it (2.5.38 mm_release()).
+ * FUTEX_WAKE it (2.5.38 mm_release()).  The thread exits only once the
+ * joiner is seen asleep in its FUTEX_WAIT on the word, so it is that
+ * wake, and nothing else, that must end the wait.
  */
 int basic_cleartid(void)
 {
 	static struct rt_thread t;
-	long tid, r = 0;
-	int v, loops = 0;
+	long tid, r;
+	int v;
 
-	tid = thread_start(&t, nap_then_exit, NULL,
+	joiner.waiting = 0;
+	joiner.pid = sys_getpid();
+	tid = thread_start(&t, exit_under_joiner, NULL,
 			   CLONE_SETTID | CLONE_CLEARTID);
 	REQUIRE(tid > 0, "clone: %s", rt_errname(tid));
 	v = READ_ONCE(t.ctid);
 	EXPECT(v == tid || v == 0, "CLONE_SETTID: tid word %d, want %ld",
 	       v, tid);
-	while ((v = READ_ONCE(t.ctid)) != 0 && loops++ < 10) {
-		r = futex_wait_ms(&t.ctid, v, WAITER_TIMEOUT_MS);
-		if (r == -ETIMEDOUT)
-			break;
-	}
-	EXPECT(r != -ETIMEDOUT, "no FUTEX_WAKE of the tid word when the "
-	       "thread exited (tid word %d)", READ_ONCE(t.ctid));
+	WRITE_ONCE(joiner.waiting, 1);
+	r = futex_wait_ms(&t.ctid, v, WAITER_TIMEOUT_MS);
+	EXPECT_ERR(r, 0, "FUTEX_WAIT on the tid word, to be woken by the "
+		   "thread's exit (CLONE_CLEARTID)");
 	EXPECT_EQ(READ_ONCE(t.ctid), 0, "tid word after the thread exited");
 	EXPECT_EQ(thread_join(&t), 7, "thread exit code");
 	return tap_result();

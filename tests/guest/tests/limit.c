@@ -114,7 +114,8 @@ static void send_byte(int fd)
 struct lim {
 	int keep[2];		/* keeper: exit when this is written */
 	int close[2];		/* heir: close the fds and exit */
-	volatile int *sh;	/* [0] heir pid, [1] heir done */
+	volatile int *sh;	/* [0] heir pid (set by the maker once
+				 * the heir exists), [1] heir done */
 };
 
 /* uid 1000 for the whole test: the user_struct stays the same */
@@ -133,7 +134,6 @@ static int heir(struct lim *l, long *fds, int n)
 {
 	int i, bad = 0;
 
-	l->sh[0] = sys_getpid();
 	wait_byte(l->close[0]);
 	for (i = 0; i < n; i++)
 		bad += sys_close(fds[i]) != 0;
@@ -206,6 +206,9 @@ static int maker(void *arg)
 		sys_exit(heir(l, fds, LIMIT_PAGES));
 	r = pid > 0 ? 0 : pid;
 	EXPECT_ERR(r, 0, "fork");
+	/* the heir holds the fds from the fork on: say so before we exit */
+	if (pid > 0)
+		WRITE_ONCE(l->sh[0], pid);
 	return tap_failures;
 }
 
@@ -276,7 +279,10 @@ int limit_fd_pins(void)
 	/* the maker: 16, ENOMEM, ... then exits, leaving an heir */
 	pid = fork_run(maker, &l);
 	REQUIRE(pid > 0, "fork");
-	EXPECT_EQ(wait_exit(pid), 0, "the maker's failures");
+	r = wait_exit(pid);
+	EXPECT_EQ(r, 0, "the maker's failures");
+	/* a maker that failed may have stopped before the fork */
+	EXPECT(r != 0 || READ_ONCE(l.sh[0]), "the maker left no heir");
 	if (READ_ONCE(l.sh[0])) {
 		/* the heir holds 16 charged fds: none for uid 1000 */
 		pid = fork_run(other, &zero);
