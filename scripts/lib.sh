@@ -51,3 +51,46 @@ series_id() {
 		cat "$2/$p" 2>/dev/null || true
 	done | sha256sum | cut -c1-16
 }
+
+# A kernel variant is KIND-CONFIG: KIND vanilla or patched, CONFIG the
+# name of a config file configs/CONFIG.config.
+#
+# variant_config VARIANT: print the config file of VARIANT; fail (1) if
+# VARIANT is not of that form or has no config file.
+variant_config() {
+	case $1 in
+	vanilla-?*|patched-?*) ;;
+	*) return 1 ;;
+	esac
+	case ${1#*-} in
+	*[!A-Za-z0-9_.-]*|.*) return 1 ;;
+	esac
+	[ -f "$TOP/configs/${1#*-}.config" ] || return 1
+	echo "$TOP/configs/${1#*-}.config"
+}
+
+# variants: what a valid variant is, for error messages.
+variants() {
+	_l=
+	for _c in "$TOP"/configs/*.config; do
+		[ -f "$_c" ] || continue
+		_c=${_c##*/}
+		_l="$_l${_l:+, }${_c%.config}"
+	done
+	echo "vanilla-CONFIG or patched-CONFIG, CONFIG one of: ${_l:-none in configs/}"
+}
+
+# config_opt VARIANT KEY: the value of "KEY=VALUE" on a line
+# "# futex-cow: KEY=VALUE ..." of the variant's config file (the test
+# settings that go with a config, e.g. mem=1536); empty if none.
+config_opt() {
+	_c=$(variant_config "$1") || return 0
+	sed -n 's/^# futex-cow:[[:space:]]*//p' "$_c" | tr ' \t' '\n\n' |
+		sed -n "s/^$2=//p" | tail -n 1
+}
+
+# config_has VARIANT OPTION: the variant's config sets CONFIG_OPTION=y.
+config_has() {
+	_c=$(variant_config "$1") || return 1
+	grep -q "^CONFIG_$2=y\$" "$_c"
+}

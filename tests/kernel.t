@@ -5,9 +5,15 @@
 # all four kernels build (with the compat series), that the guest suite
 # passes on the patched kernels (UP, SMP with 2 and 4 CPUs; the whole
 # suite: basic, cow, priv, lifetime, limit, diff and a short stress run),
+# that the kernels of the wider configs build too (configs/up-preempt:
+# CONFIG_PREEMPT; configs/smp-highmem: HIGHMEM4G, HIGHPTE, booted with
+# highmem) and the whole suite passes on them (patched-up-preempt,
+# patched-smp-highmem with 2 and 4 CPUs, after the guest checked that
+# user pages, futex pages and page tables come from highmem),
 # that on vanilla kernels the tests that need no fix pass (basic, and the
-# lifetime tests of group lifetime_vanilla) while the COW and privacy
-# reproducers, the stress test and the FUTEX_FD pin limit test FAIL,
+# groups lifetime_vanilla and review_vanilla) while the COW, privacy and
+# zap/munmap reproducers (review_bug), the stress test and the FUTEX_FD
+# pin limit test FAIL,
 # i.e. that the suite sees what the series changes, and that vanilla and
 # patched differ on the bad-input table exactly as
 # tests/differential.expected says (tests/differential.t).  Without a
@@ -53,9 +59,11 @@ applies() {
 	trap - EXIT
 }
 
-echo "1..15"
+echo "1..22"
 logged "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
-for v in vanilla-up vanilla-smp patched-up patched-smp; do
+for v in vanilla-up vanilla-smp patched-up patched-smp \
+    vanilla-up-preempt vanilla-smp-highmem patched-up-preempt \
+    patched-smp-highmem; do
 	logged "build $v" "$TOP/scripts/build" "$v"
 done
 # The whole suite, stress (10 s) included: it must pass on UP, SMP-2, SMP-4.
@@ -65,14 +73,26 @@ logged "patched-smp, 2 CPUs: guest suite passes (stress, lifetime, limit include
 	"$TOP/scripts/boot-test" --no-build --cpus 2 patched-smp
 logged "patched-smp, 4 CPUs: guest suite passes (stress, lifetime, limit included)" \
 	"$TOP/scripts/boot-test" --no-build --cpus 4 patched-smp
-logged "vanilla-up: basic futex tests and the lifetime tests that need no fix pass" \
-	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-up
-logged "vanilla-smp: basic futex tests and the lifetime tests that need no fix pass" \
-	"$TOP/scripts/boot-test" --no-build --tests basic,lifetime_vanilla vanilla-smp
-logged "vanilla-up: COW and privacy reproducers fail (the bugs are seen)" \
-	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-up
-logged "vanilla-smp, 2 CPUs: COW and privacy reproducers fail (the bugs are seen)" \
-	"$TOP/scripts/boot-test" --no-build --tests cow,priv --expect-fail vanilla-smp
+# The wider configs: preemption, and highmem for user pages, futex pages
+# and page tables (the test point "highmem" of the guest checks it).
+logged "patched-up-preempt: guest suite passes (stress, lifetime, limit included)" \
+	"$TOP/scripts/boot-test" --no-build patched-up-preempt
+logged "patched-smp-highmem, 2 CPUs: pages come from highmem; guest suite passes" \
+	"$TOP/scripts/boot-test" --no-build --cpus 2 patched-smp-highmem
+logged "patched-smp-highmem, 4 CPUs: pages come from highmem; guest suite passes" \
+	"$TOP/scripts/boot-test" --no-build --cpus 4 patched-smp-highmem
+logged "vanilla-up: basic, lifetime and review tests that need no fix pass" \
+	"$TOP/scripts/boot-test" --no-build \
+	--tests basic,lifetime_vanilla,review_vanilla vanilla-up
+logged "vanilla-smp: basic, lifetime and review tests that need no fix pass" \
+	"$TOP/scripts/boot-test" --no-build \
+	--tests basic,lifetime_vanilla,review_vanilla vanilla-smp
+logged "vanilla-up: COW, privacy, zap and munmap reproducers fail (the bugs are seen)" \
+	"$TOP/scripts/boot-test" --no-build --tests cow,priv,review_bug \
+	--expect-fail vanilla-up
+logged "vanilla-smp, 2 CPUs: COW, privacy, zap and munmap reproducers fail (the bugs are seen)" \
+	"$TOP/scripts/boot-test" --no-build --tests cow,priv,review_bug \
+	--expect-fail vanilla-smp
 logged "vanilla-smp, 2 CPUs: the stress test loses wakeups (the bug is seen)" \
 	"$TOP/scripts/boot-test" --no-build --tests stress --expect-fail \
 	--log "$TAP_LOGDIR/vanilla-smp-stress.log" vanilla-smp

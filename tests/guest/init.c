@@ -20,6 +20,10 @@
  *                                       (stress); their timeouts grow
  *                                       by N (tests/testargs.h)
  *                          seed=N       seed for randomised tests
+ *                          highmem      first a test point "highmem":
+ *                                       user, COW and futex pages come
+ *                                       from highmem (HighFree moves)
+ *                          highpte      and page tables too (HIGHPTE)
  *
  * Not PID 1 (e.g. on the host): no console or /proc setup, never
  * reboot; the exit status is the number of failed tests; test names may
@@ -53,7 +57,8 @@ static struct {
 	int notodo;
 	int repeat;
 	int tmoscale;
-} opt = { 0, 0, 1, 1 };
+	int highmem, highpte;	/* check where pages come from */
+} opt = { 0, 0, 1, 1, 0, 0 };
 
 static struct {
 	int run, pass, fail, todo, skip, todo_passed;
@@ -128,6 +133,10 @@ static void parse_testargs(const char *args)
 			opt.tmoscale = rt_atol(p + 9);
 		else if (!strncmp(p, "duration=", 9) && len > 9)
 			testarg_duration = rt_atol(p + 9);
+		else if (len == 7 && !strncmp(p, "highmem", 7))
+			opt.highmem = 1;
+		else if (len == 7 && !strncmp(p, "highpte", 7))
+			opt.highmem = opt.highpte = 1;
 		else if (!strncmp(p, "seed=", 5) && len > 5)
 			testarg_seed = (unsigned long)rt_atol(p + 5);
 		else if (len) {
@@ -186,8 +195,8 @@ static void setup_proc(void)
 	sys_mkdir("/proc", 0555);
 	r = sys_mount("proc", "/proc", "proc", 0, NULL);
 	if (r < 0 && r != -EBUSY)
-		tap_diag("mount /proc: %s (tests will sleep instead of "
-			 "checking that waiters sleep)", rt_errname(r));
+		tap_diag("mount /proc: %s (the tests that need to see a "
+			 "waiter asleep will fail)", rt_errname(r));
 }
 
 static void print_header(void)
@@ -248,6 +257,9 @@ static int wait_test(int pid, long timeout_ms)
 		rt_sleep_ms(5);
 	}
 }
+
+static long meminfo_field(const char *field);
+static long highfree_min = -1;	/* kB, after each test (testargs=highmem) */
 
 static void run_test(const struct test *t, int num)
 {
@@ -320,6 +332,137 @@ static void run_test(const struct test *t, int num)
 	}
 	rt_printf("%s %d %s%s%s\n", result, num, t->name, dir,
 		  todo && ok != 2 ? todo : "");
+	if (opt.highmem) {	/* did highmem last? */
+		long h = meminfo_field("HighFree");
+
+		if (h >= 0 && (highfree_min < 0 || h < highfree_min))
+			highfree_min = h;
+	}
+}
+
+/* a field of /proc/meminfo, in kB; -1 if unavailable */
+static long meminfo_field(const char *field)
+{
+	char buf[2048], *p;
+	size_t n = strlen(field);
+
+	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, field, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			return rt_atol(p);
+		}
+	return -1;
+}
+
+/*
+ * EXPECT that HighFree went down by want pages (give or take: +slack
+ * pages, for page tables that are not counted in want); return the drop.
+ */
+static long highfree_drop(long before, long want, long slack,
+			  const char *what)
+{
+	long drop = (before - meminfo_field("HighFree")) / 4;
+
+	tap_diag("highmem: %s: HighFree -%ld pages (want %ld..%ld)", what,
+		 drop, want, want + slack);
+	EXPECT(drop >= want && drop <= want + slack,
+	       "%s: HighFree went down by %ld pages, not %ld..%ld: the "
+	       "pages do not come from highmem", what, drop, want,
+	       want + slack);
+	return drop;
+}
+
+/*
+ * Write the next 16 kB of stack: after a fork its pages are shared
+ * copy-on-write, and a deeper call while HighFree is measured must not
+ * copy one.
+ */
+static void __attribute__((noinline)) stack_touch(void)
+{
+	volatile char buf[16384];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(buf); i += 512)
+		buf[i] = 0;
+}
+
+#define HM_PAGES	64	/* anonymous pages touched */
+#define HM_PTES		16	/* page tables (4 MB blocks) touched */
+#define PT_SPAN		(4UL << 20)
+
+/*
+ * testargs=highmem: the test point "highmem", run before the tests on
+ * highmem kernels.  A quiet guest allocates nothing from highmem but
+ * user pages (and, with CONFIG_HIGHPTE, page tables), and 2.5.38 has no
+ * per-CPU page lists: HighFree in /proc/meminfo moves by exactly what
+ * this process faults in.  Checks that anonymous pages, a COW copy
+ * that then carries a futex (FUTEX_WAIT/FUTEX_WAKE on it), and with
+ * testargs=highpte page tables, come from highmem.
+ */
+static int highmem_probe(void)
+{
+	static const struct timespec ms10 = { 0, 10 * 1000 * 1000 };
+	long total = meminfo_field("HighTotal");
+	long before, child;
+	char *p, *q;
+	volatile int *f;
+	int i;
+
+	tap_diag("highmem: HighTotal %ld kB, HighFree %ld kB, LowFree %ld kB",
+		 total, meminfo_field("HighFree"), meminfo_field("LowFree"));
+	REQUIRE(total > 0, "no highmem (HighTotal %ld kB): boot with more "
+		"memory than the kernel maps (896 MB)", total);
+	stack_touch();		/* we are a fork of init */
+
+	/* anonymous pages: one fault, one highmem page each */
+	p = rt_map(HM_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS);
+	REQUIRE(p, "mmap");
+	before = meminfo_field("HighFree");
+	for (i = 0; i < HM_PAGES; i++)
+		p[i * PAGE_SIZE] = 1;
+	highfree_drop(before, HM_PAGES, opt.highpte ? 2 : 0,
+		      "anonymous pages");
+
+	/* page tables: one page in each of HM_PTES fresh 4 MB blocks */
+	q = rt_map((HM_PTES + 1) * PT_SPAN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS);
+	REQUIRE(q, "mmap");
+	q = (char *)(((unsigned long)q + PT_SPAN - 1) & ~(PT_SPAN - 1));
+	before = meminfo_field("HighFree");
+	for (i = 0; i < HM_PTES; i++)
+		q[i * PT_SPAN] = 1;
+	if (opt.highpte)
+		highfree_drop(before, 2 * HM_PTES, 0,
+			      "a page and its page table, in fresh 4 MB blocks");
+	else
+		highfree_drop(before, HM_PTES, 0,
+			      "a page in fresh 4 MB blocks (page tables in lowmem)");
+
+	/* a futex page made by copy-on-write: the copy is a highmem page */
+	f = (volatile int *)p;
+	child = sys_fork();
+	if (child == 0) {
+		for (;;)
+			sys_pause();
+	}
+	REQUIRE(child > 0, "fork: %s", rt_errname(child));
+	stack_touch();
+	rt_sleep_ms(50);	/* let the child settle */
+	before = meminfo_field("HighFree");
+	*f = 0;			/* the COW copy */
+	highfree_drop(before, 1, 0, "the COW copy of the futex page");
+	EXPECT_ERR(sys_futex(f, FUTEX_WAIT, 0, &ms10), ETIMEDOUT,
+		   "FUTEX_WAIT on the highmem page");
+	EXPECT_ERR(sys_futex(f, FUTEX_WAKE, 1, NULL), 0,
+		   "FUTEX_WAKE on the highmem page");
+	sys_kill(child, SIGKILL);
+	sys_waitpid(child, NULL, 0);
+	return tap_result();
 }
 
 static void list_tests(void)
@@ -339,6 +482,9 @@ static void finish(void)
 	if (count.skip || count.todo_passed)
 		tap_diag("skipped %d, TODO passed %d", count.skip,
 			 count.todo_passed);
+	if (opt.highmem)
+		tap_diag("highmem: HighFree %ld kB at the end, lowest after a "
+			 "test %ld kB", meminfo_field("HighFree"), highfree_min);
 	tap_diag("tests %d pass %d fail %d todo %d", count.run, count.pass,
 		 count.fail, count.todo);
 	if (!opt.pid1 || tap_host)
@@ -404,6 +550,7 @@ int main(int argc, char **argv, char **envp)
 		plan += sel[i];
 	plan *= opt.repeat;
 	plan += !!bad[0];
+	plan += opt.highmem;
 	rt_printf("1..%d\n", plan);
 
 	num = 1;
@@ -412,6 +559,13 @@ int main(int argc, char **argv, char **envp)
 			  bad);
 		count.run++;
 		count.fail++;
+	}
+	if (opt.highmem) {
+		static const struct test probe = {
+			"highmem", "", highmem_probe, 30, 0
+		};
+
+		run_test(&probe, num++);
 	}
 	for (r = 0; r < opt.repeat; r++)
 		for (i = 0; i < NTESTS; i++)
