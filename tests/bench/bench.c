@@ -20,7 +20,8 @@
  * Selection and options come from the kernel command line (2.5.38 hands
  * unknown name=value parameters to init as environment variables):
  *
- *   bench=GROUP[,GROUP...]   cow, other, same, futex, fds, worst, smp
+ *   bench=GROUP[,GROUP...]   cow, other, same, futex, fds, worst,
+ *                            mremap, munmap, exit, fault, smp
  *                            (default: all but smp; smp is the futex
  *                            group without the 10,000 fds, for the
  *                            plain-TCG SMP runs)
@@ -238,9 +239,10 @@ static void print_page_change(const char *when)
  * Register n page_change entries in this mm, on n fresh private pages:
  * one FUTEX_FD each (the fds stay open as long as this process lives).
  * Root is exempt from the series' FUTEX_FD pin limit; the fd limit is
- * raised for more than ~1000.
+ * raised for more than ~1000.  The pages are mapped at @at (MAP_FIXED)
+ * unless it is NULL.
  */
-static int make_pins(int n)
+static int make_pins_at(int n, char *at)
 {
 	struct rlimit rl = { n + 64, n + 64 };
 	char *pages;
@@ -251,7 +253,15 @@ static int make_pins(int n)
 		out("# setrlimit(RLIMIT_NOFILE, %d) failed", n + 64);
 		return -1;
 	}
-	pages = map_anon((size_t)n * PAGE_SIZE, 0);
+	if (at) {
+		pages = sys_mmap(at, (size_t)n * PAGE_SIZE,
+				 PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (IS_ERR_VALUE(pages))
+			pages = NULL;
+	} else {
+		pages = map_anon((size_t)n * PAGE_SIZE, 0);
+	}
 	if (!pages) {
 		out("# make_pins: mmap of %d pages failed", n);
 		return -1;
@@ -268,6 +278,11 @@ static int make_pins(int n)
 		}
 	}
 	return 0;
+}
+
+static int make_pins(int n)
+{
+	return make_pins_at(n, NULL);
 }
 
 /* ---------------------------------------------------------------- */
@@ -807,6 +822,780 @@ static int group_fds(void)
 }
 
 /* ---------------------------------------------------------------- */
+/* free pages for faults and unmaps that must cost the same everywhere */
+
+#define __NR_madvise	219
+#define MADV_DONTNEED	4
+
+/*
+ * What a fault costs in the page allocator depends on its free lists:
+ * an order-0 page is cheap to take, one split off a bigger block is not,
+ * and which it is depends on what the boot left where (25 instructions
+ * per anonymous fault between two kernels that differ in nothing the
+ * fault does); freeing a page likewise costs more when it merges with
+ * a free buddy (munmap of 1000 pages: +-4% from one N to another).  So
+ * the faults and the unmapped vmas take their pages from a reserve of
+ * free order-0 pages that cannot merge: n pages freed (MADV_DONTNEED)
+ * out of 2n touched ones, every other one, whose buddies stay
+ * allocated.  The free lists are LIFO, and the pages go back to them,
+ * still unmergeable, when they are unmapped: every round gets the same
+ * kind of page.
+ */
+static int reserve_free_pages(int n)
+{
+	char *h = map_anon((size_t)2 * n * PAGE_SIZE, 0);
+	int i;
+
+	if (!h)
+		return -1;
+	touch(h, (size_t)2 * n * PAGE_SIZE);
+	for (i = 0; i < n; i++)
+		if (SC3(__NR_madvise, h + (size_t)(2 * i + 1) * PAGE_SIZE,
+			PAGE_SIZE, MADV_DONTNEED) < 0) {
+			out("# madvise(MADV_DONTNEED) failed");
+			return -1;
+		}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* mremap, munmap and exit with page_change registrations in the mm */
+
+/*
+ * The mm side of the series: mremap() moves the registrations of the
+ * moved range, munmap() and exit drop those of the unmapped range.
+ * Each is measured in an mm holding N = 0, 1000 and 10,000
+ * registrations OUTSIDE the range (FUTEX_FDs on written pages of a
+ * private mapping of its own at PINS_ADDR, above everything else, so
+ * that exit unmaps them last): what the operation pays for
+ * registrations it has nothing to do with.
+ *
+ * These operations are long (up to ~10^6 instructions in vanilla), so
+ * they are timed one per batch, with the full 64-bit TSC, and the timer
+ * interrupt lands in some of them: the median of several is taken, and
+ * the figure moves by a few thousand instructions at most.  A kernel
+ * that walks all registrations per page or per vma takes 10^8-10^9
+ * instructions per operation; then fewer repetitions are made (HEAVY).
+ */
+
+#define MREMAP_FIXED	2
+#define PINS_ADDR	((char *)0x90000000)
+#define MM_REPS		7	/* timed operations (odd: a median) */
+#define MM_REPS_HEAVY	3	/* when one takes more than HEAVY */
+#define HEAVY		50000000ULL
+#define MREMAP_BATCH	16	/* 1-page moves per batch (even) */
+#define MREMAP_BATCHES	64
+#define UNMAP_BATCH	16	/* 1-vma munmaps per batch */
+#define UNMAP_BATCHES	64
+#define NVMAS		1000
+#define EXIT_TRIALS	5
+
+static const int mm_ns[] = { 0, 1000, 10000 };
+
+/* move [old, old + len) to new, same length: always a move */
+static inline void *sys_mremap_to(void *old, size_t len, void *new)
+{
+	return (void *)SC5(__NR_mremap, old, len, len,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, new);
+}
+
+static void sort_u64(u64 *v, int n)
+{
+	int gap, i, j;
+
+	for (gap = n / 2; gap > 0; gap /= 2)
+		for (i = gap; i < n; i++) {
+			u64 t = v[i];
+
+			for (j = i; j >= gap && v[j - gap] > t; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = t;
+		}
+}
+
+/* tenths (s64) as "123.4", also beyond 2^31 */
+static const char *tenths64(s64 t)
+{
+	static char buf[8][32];
+	static int slot;
+	char *b = buf[slot++ % 8];
+	const char *sign = "";
+	u64 w;
+
+	if (t > -2000000000LL && t < 2000000000LL)
+		return tenths((long)t);
+	if (t < 0) {
+		sign = "-";
+		t = -t;
+	}
+	w = (u64)t / 10;
+	if (w >= 1000000000ULL)
+		rt_snprintf(b, 32, "%s%lu%09lu.%lu", sign,
+			    (unsigned long)(w / 1000000000ULL),
+			    (unsigned long)(w % 1000000000ULL),
+			    (unsigned long)((u64)t % 10));
+	else
+		rt_snprintf(b, 32, "%s%lu.%lu", sign, (unsigned long)w,
+			    (unsigned long)((u64)t % 10));
+	return b;
+}
+
+/* report(), for 64-bit batch times and one overhead figure */
+static s64 report64(const char *name, u64 *v, int n, u64 ovh, int per)
+{
+	s64 val;
+
+	sort_u64(v, n);
+	val = ((s64)v[(n - 1) / 2] - (s64)ovh) * 10 / per;
+	out("# BENCH %s %s", name, tenths64(val));
+	out("# BENCHSTAT %s batches=%d per=%d min=%s max=%s ovh=%s", name, n,
+	    per, tenths64(((s64)v[0] - (s64)ovh) * 10 / per),
+	    tenths64(((s64)v[n - 1] - (s64)ovh) * 10 / per),
+	    tenths64((s64)ovh * 10 / per));
+	return val;
+}
+
+/* the overhead of a single timed operation: two rdtscs */
+static noinline u64 time_nothing(void)
+{
+	u64 t0, t1;
+
+	t0 = rt_rdtsc();
+	barrier();
+	t1 = rt_rdtsc();
+	return t1 - t0;
+}
+
+static u64 ovh64(void)
+{
+	u64 o[15];
+	int i;
+
+	for (i = 0; i < 15; i++)
+		o[i] = time_nothing();
+	sort_u64(o, 15);
+	return o[7];
+}
+
+/* the same loop as the batched ones below, without the system call */
+static noinline u32 loop_nop(char *p, int n)
+{
+	u32 t0, t1;
+	int i;
+
+	t0 = tsc();
+	for (i = 0; i < n; i++)
+		__asm__ __volatile__("" : : "r"(p + (size_t)i * PAGE_SIZE)
+				     : "memory");
+	t1 = tsc();
+	return t1 - t0;
+}
+
+static noinline u64 time_mremap(char *from, size_t len, char *to, int *bad)
+{
+	u64 t0, t1;
+	void *r;
+
+	t0 = rt_rdtsc();
+	r = sys_mremap_to(from, len, to);
+	t1 = rt_rdtsc();
+	if (r != to)
+		*bad = 1;
+	return t1 - t0;
+}
+
+/* n/2 round trips of one page a -> b -> a */
+static noinline u32 loop_mremap(char *a, char *b, int n, int *bad)
+{
+	u32 t0, t1;
+	int i;
+
+	t0 = tsc();
+	for (i = 0; i < n; i += 2) {
+		if (sys_mremap_to(a, PAGE_SIZE, b) != b)
+			*bad = 1;
+		if (sys_mremap_to(b, PAGE_SIZE, a) != a)
+			*bad = 1;
+	}
+	t1 = tsc();
+	return t1 - t0;
+}
+
+/*
+ * [gap A gap B gap]: A (len bytes) mapped, the rest not, so that the
+ * moved vma never merges with a neighbour and the same two moves
+ * repeat.  A marker in the first word of each page of a touched A
+ * checks that the pages moved with it.
+ */
+static char *mremap_setup(size_t len, int touched, char **b)
+{
+	char *base = map_anon(3 * PAGE_SIZE + 2 * len, 0), *a;
+	size_t i;
+
+	if (!base)
+		return NULL;
+	a = base + PAGE_SIZE;
+	*b = a + len + PAGE_SIZE;
+	sys_munmap(base, PAGE_SIZE);
+	sys_munmap(a + len, 2 * PAGE_SIZE + len);
+	if (touched)
+		for (i = 0; i < len; i += PAGE_SIZE)
+			*(volatile u32 *)(a + i) = (u32)i;
+	return a;
+}
+
+static int mremap_check(const char *name, char *a, size_t len, int touched,
+			int bad)
+{
+	size_t i;
+
+	if (bad) {
+		out("# %s: mremap failed", name);
+		return -1;
+	}
+	if (touched)
+		for (i = 0; i < len; i += PAGE_SIZE)
+			if (*(volatile u32 *)(a + i) != (u32)i) {
+				out("# %s: page %lu lost its data", name,
+				    (unsigned long)(i / PAGE_SIZE));
+				return -1;
+			}
+	sys_munmap(a, len);
+	return 0;
+}
+
+/* mremap_1p_N: one touched page, moved back and forth, batched */
+static int bench_mremap_1p(const char *name, u32 *v, u32 *o)
+{
+	int b, nb = quick ? 8 : MREMAP_BATCHES, bad = 0;
+	char *pb, *a = mremap_setup(PAGE_SIZE, 1, &pb);
+
+	if (!a)
+		return -1;
+	loop_mremap(a, pb, 2, &bad);		/* page tables at b */
+	if (prof_match(name))
+		prof_on();
+	for (b = 0; b < nb; b++) {
+		v[b] = loop_mremap(a, pb, MREMAP_BATCH, &bad);
+		o[b] = loop_nop(a, MREMAP_BATCH / 2);
+	}
+	if (prof_match(name)) {
+		prof_off();
+		out("# PROF %s ops=%d", name, nb * MREMAP_BATCH);
+	}
+	if (mremap_check(name, a, PAGE_SIZE, 1, bad))
+		return -1;
+	report(name, v, nb, o, nb, MREMAP_BATCH);
+	return 0;
+}
+
+/*
+ * A big range, moved there and back per timed operation (the two
+ * directions differ: which page tables the ends of A and B share with
+ * other mappings), reported per move.
+ */
+static int bench_mremap_big(const char *name, size_t len, int touched,
+			    u64 *v)
+{
+	int r, reps = quick ? 1 : MM_REPS, bad = 0, prof = prof_match(name);
+	char *pb, *a = mremap_setup(len, touched, &pb);
+	u64 ovh = 2 * ovh64(), w;
+
+	if (!a)
+		return -1;
+	/* warm up: page tables at b, and see how long a move takes */
+	w = time_mremap(a, len, pb, &bad);
+	w += time_mremap(pb, len, a, &bad);
+	if (w / 2 > HEAVY)
+		reps = 1;	/* 10^8-10^9 a move: two more will do */
+	if (prof)
+		prof_on();
+	for (r = 0; r < reps; r++) {
+		v[r] = time_mremap(a, len, pb, &bad);
+		v[r] += time_mremap(pb, len, a, &bad);
+	}
+	if (prof) {
+		prof_off();
+		out("# PROF %s ops=%d", name, 2 * reps);
+	}
+	if (mremap_check(name, a, len, touched, bad))
+		return -1;
+	report64(name, v, reps, ovh, 2);
+	return 0;
+}
+
+/*
+ * 2n one-page vmas that do not merge: 2n pages, written, every odd page
+ * made read-only, between two PROT_NONE guard pages (so that no vma
+ * outside, merged with the mapping when it was made, reaches into the
+ * range).  Returns the first of the 2n pages: the even pages (at p + 2 i
+ * pages) and the odd ones are separate vmas; unmap_vmas() removes all.
+ */
+static char *map_vmas(int n)
+{
+	char *r = map_anon((size_t)(2 * n + 2) * PAGE_SIZE, 0), *p;
+	int i;
+
+	if (!r)
+		return NULL;
+	p = r + PAGE_SIZE;
+	touch(p, (size_t)2 * n * PAGE_SIZE);
+	if (sys_mprotect(r, PAGE_SIZE, PROT_NONE) < 0 ||
+	    sys_mprotect(p + (size_t)2 * n * PAGE_SIZE, PAGE_SIZE,
+			 PROT_NONE) < 0) {
+		out("# map_vmas: mprotect failed");
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (sys_mprotect(p + (size_t)(2 * i + 1) * PAGE_SIZE,
+				 PAGE_SIZE, PROT_READ) < 0) {
+			out("# map_vmas: mprotect failed");
+			return NULL;
+		}
+	return p;
+}
+
+static void unmap_vmas(char *p, int n)
+{
+	sys_munmap(p - PAGE_SIZE, (size_t)(2 * n + 2) * PAGE_SIZE);
+}
+
+/* unmap the n even pages of map_vmas(n), one munmap each */
+static noinline u32 loop_munmap(char *p, int n, int *bad)
+{
+	u32 t0, t1;
+	int i;
+
+	t0 = tsc();
+	for (i = 0; i < n; i++)
+		if (sys_munmap(p + (size_t)2 * i * PAGE_SIZE, PAGE_SIZE) < 0)
+			*bad = 1;
+	t1 = tsc();
+	return t1 - t0;
+}
+
+static noinline u64 time_munmap(char *p, size_t len, int *bad)
+{
+	u64 t0, t1;
+	long r;
+
+	t0 = rt_rdtsc();
+	r = sys_munmap(p, len);
+	t1 = rt_rdtsc();
+	if (r < 0)
+		*bad = 1;
+	return t1 - t0;
+}
+
+/* the vmas that start in [p, p + len), from /proc/self/maps */
+static int count_vmas(char *p, size_t len)
+{
+	size_t sz = 256 * 1024;
+	char *buf = map_anon(sz, 0), *q;
+	int n = 0, line = 1;
+
+	if (!buf || rt_read_file("/proc/self/maps", buf, sz) <= 0)
+		return -1;
+	for (q = buf; *q; q++) {
+		if (line) {
+			unsigned long a = 0;
+			char *h;
+
+			for (h = q; (*h >= '0' && *h <= '9') ||
+				    (*h >= 'a' && *h <= 'f'); h++)
+				a = a * 16 + (*h <= '9' ? *h - '0' :
+						*h - 'a' + 10);
+			n += a >= (unsigned long)p &&
+			     a < (unsigned long)p + len;
+		}
+		line = *q == '\n';
+	}
+	sys_munmap(buf, sz);
+	return n;
+}
+
+/* munmap_1vma_N: a one-page vma (written) between two others */
+static int bench_munmap_1vma(const char *name, u32 *v, u32 *o)
+{
+	int b, nb = quick ? 8 : UNMAP_BATCHES, bad = 0;
+	int prof = prof_match(name);
+	char *p;
+
+	for (b = 0; b < nb; b++) {
+		p = map_vmas(UNMAP_BATCH);
+		if (!p)
+			return -1;
+		if (prof)
+			prof_on();
+		v[b] = loop_munmap(p, UNMAP_BATCH, &bad);
+		if (prof)
+			prof_off();
+		o[b] = loop_nop(p, UNMAP_BATCH);
+		unmap_vmas(p, UNMAP_BATCH);
+	}
+	if (bad) {
+		out("# %s: munmap failed", name);
+		return -1;
+	}
+	if (prof)
+		out("# PROF %s ops=%d", name, nb * UNMAP_BATCH);
+	report(name, v, nb, o, nb, UNMAP_BATCH);
+	return 0;
+}
+
+/* munmap_1000vma_N: one munmap over 1000 one-page vmas (written) */
+static int bench_munmap_vmas(const char *name, u64 *v, int first)
+{
+	int r, reps = quick ? 3 : MM_REPS, bad = 0, prof = prof_match(name);
+	u64 ovh = ovh64();
+	char *p;
+
+	for (r = 0; r < reps; r++) {
+		/* NVMAS vmas in NVMAS pages: the even ones and the odd ones */
+		p = map_vmas(NVMAS / 2);
+		if (!p)
+			return -1;
+		if (first && r == 0)
+			out("# INFO %s: %d vmas in the range", name,
+			    count_vmas(p, (size_t)NVMAS * PAGE_SIZE));
+		if (prof)
+			prof_on();
+		v[r] = time_munmap(p, (size_t)NVMAS * PAGE_SIZE, &bad);
+		if (prof)
+			prof_off();
+		unmap_vmas(p, NVMAS / 2);	/* the guard pages */
+		if (r == 0 && v[0] > HEAVY && reps > MM_REPS_HEAVY)
+			reps = MM_REPS_HEAVY;
+	}
+	if (bad) {
+		out("# %s: munmap failed", name);
+		return -1;
+	}
+	if (prof)
+		out("# PROF %s ops=%d", name, reps);
+	report64(name, v, reps, ovh, 1);
+	return 0;
+}
+
+/* a process of its own, with n registrations: the mremap or munmap set */
+static int mm_benches(int n, int munmaps)
+{
+	u32 *v = map_anon(4 * MREMAP_BATCHES * sizeof(u32), 0), *o;
+	u64 *v64 = map_anon(MM_REPS * sizeof(u64), 0);
+	char name[64], when[32];
+	int bad = 0;
+
+	if (!v || !v64)
+		return -1;
+	o = v + 2 * MREMAP_BATCHES;
+	touch(v, 4 * MREMAP_BATCHES * sizeof(u32));
+	touch(v64, MM_REPS * sizeof(u64));
+	if (n && make_pins_at(n, PINS_ADDR) < 0)
+		return -1;
+	/* the pages of the unmapped vmas: allocated and freed the same */
+	if (munmaps && reserve_free_pages(NVMAS + 64) < 0)
+		return -1;
+	rt_snprintf(when, sizeof(when), "%s_%d", munmaps ? "munmap" :
+		    "mremap", n);
+	print_page_change(when);
+	if (!munmaps) {
+		rt_snprintf(name, sizeof(name), "mremap_1p_%d", n);
+		bad |= bench_mremap_1p(name, v, o);
+		rt_snprintf(name, sizeof(name), "mremap_64m_untouched_%d", n);
+		bad |= bench_mremap_big(name, 64 << 20, 0, v64);
+		rt_snprintf(name, sizeof(name), "mremap_16m_touched_%d", n);
+		bad |= bench_mremap_big(name, 16 << 20, 1, v64);
+	} else {
+		rt_snprintf(name, sizeof(name), "munmap_1vma_%d", n);
+		bad |= bench_munmap_1vma(name, v, o);
+		rt_snprintf(name, sizeof(name), "munmap_%dvma_%d", NVMAS, n);
+		bad |= bench_munmap_vmas(name, v64, n == 0);
+	}
+	return bad ? -1 : 0;
+}
+
+static int run_mm(int n, int munmaps)
+{
+	long pid = sys_fork();
+
+	if (pid == 0)
+		sys_exit(mm_benches(n, munmaps) ? 1 : 0);
+	return pid < 0 ? -1 : wait_ok(pid);
+}
+
+static int group_mremap(void)
+{
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(mm_ns); i++)
+		bad |= run_mm(mm_ns[i], 0);
+	return bad;
+}
+
+static int group_munmap(void)
+{
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(mm_ns); i++)
+		bad |= run_mm(mm_ns[i], 1);
+	return bad;
+}
+
+/*
+ * exit: a child maps NVMAS one-page vmas (or not: the control) and
+ * makes n registrations at PINS_ADDR, above the vmas, so that exit
+ * unmaps the vmas while the registrations are still there; it waits
+ * until the parent sleeps in wait4(), reads the TSC and exits; the
+ * parent reads the TSC when wait4() returns.  The child shares the
+ * parent's file table (clone(CLONE_FILES), no CLONE_VM): its futex fds
+ * are not closed by its exit, which is then the exit of the mm, plus
+ * the rest of do_exit, the switch and the reaping.  The same minus the
+ * control (same registrations, no vmas) is what the vmas cost:
+ * exit_1000vma_N; the control itself is exit_novma_N.
+ */
+struct exit_shared {
+	u64 t0;
+	int fd_lo, fd_hi;
+	int ok;
+};
+
+static noinline u64 exit_trial(int n, int vmas, struct exit_shared *xs,
+			       int prof, int *bad)
+{
+	int parent = sys_getpid(), status, fd;
+	long pid;
+	u64 t1;
+
+	xs->ok = 0;
+	xs->fd_lo = xs->fd_hi = -1;
+	pid = SC2(__NR_clone, CLONE_FILES | SIGCHLD, 0);
+	if (pid == 0) {
+		if (vmas && !map_vmas(NVMAS / 2))
+			sys_exit(1);
+		fd = sys_open("/dev/null", O_RDONLY, 0);	/* the next fd */
+		sys_close(fd);
+		if (n && make_pins_at(n, PINS_ADDR) < 0)
+			sys_exit(1);
+		xs->fd_lo = fd;
+		xs->fd_hi = fd + n - 1;
+		for (;;) {
+			char st = proc_state(parent);
+
+			if (st == 'S')
+				break;
+			if (!st) {		/* no /proc: best effort */
+				rt_sleep_ms(100);
+				break;
+			}
+			sys_sched_yield();
+		}
+		xs->ok = 1;
+		if (prof)
+			prof_on();	/* prof_off() in the parent */
+		xs->t0 = rt_rdtsc();
+		sys_exit(0);
+	}
+	if (pid < 0) {
+		*bad = 1;
+		return 0;
+	}
+	while (sys_wait4(pid, &status, __WALL, NULL) == -EINTR)
+		;
+	t1 = rt_rdtsc();
+	if (prof)
+		prof_off();
+	if (!xs->ok || !WIFEXITED(status) || WEXITSTATUS(status))
+		*bad = 1;
+	if (xs->fd_lo >= 0)
+		for (fd = xs->fd_lo; fd <= xs->fd_hi; fd++)
+			sys_close(fd);
+	return xs->ok ? t1 - xs->t0 : 0;
+}
+
+static int exit_benches(int n)
+{
+	struct exit_shared *xs = map_anon(PAGE_SIZE, 1);
+	int t, nt = quick ? 1 : EXIT_TRIALS, bad = 0, prof;
+	u64 c[EXIT_TRIALS], w[EXIT_TRIALS];
+	char name[64];
+	s64 d;
+
+	if (!xs || reserve_free_pages(NVMAS + 64) < 0)
+		return -1;
+	/* profiled (benchprof=exit_1000vma_N): the whole exits with vmas */
+	rt_snprintf(name, sizeof(name), "exit_%dvma_%d", NVMAS, n);
+	prof = prof_match(name);
+	for (t = 0; t < nt; t++) {
+		c[t] = exit_trial(n, 0, xs, 0, &bad);
+		w[t] = exit_trial(n, 1, xs, prof, &bad);
+	}
+	if (prof)
+		out("# PROF %s ops=%d", name, nt);
+	if (bad) {
+		out("# exit_%d: a child failed", n);
+		return -1;
+	}
+	rt_snprintf(name, sizeof(name), "exit_novma_%d", n);
+	report64(name, c, nt, 0, 1);
+	sort_u64(w, nt);
+	d = (s64)w[(nt - 1) / 2] - (s64)c[(nt - 1) / 2];
+	rt_snprintf(name, sizeof(name), "exit_%dvma_%d", NVMAS, n);
+	out("# BENCH %s %s", name, tenths64(d * 10));
+	out("# BENCHSTAT %s batches=%d per=1 min=%s max=%s ovh=%s", name, nt,
+	    tenths64(((s64)w[0] - (s64)c[(nt - 1) / 2]) * 10),
+	    tenths64(((s64)w[nt - 1] - (s64)c[(nt - 1) / 2]) * 10),
+	    tenths64((s64)c[(nt - 1) / 2] * 10));
+	return 0;
+}
+
+static int group_exit(void)
+{
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(mm_ns); i++) {
+		long pid = sys_fork();
+
+		if (pid == 0)
+			sys_exit(exit_benches(mm_ns[i]) ? 1 : 0);
+		bad |= pid < 0 ? -1 : wait_ok(pid);
+	}
+	return bad;
+}
+
+/* ---------------------------------------------------------------- */
+/* page faults, no registrations                                    */
+
+#define FAULT_PAGES	1024	/* anonymous, per round */
+#define FILE_PAGES	128	/* the file: 512 KB on the root ramdisk */
+#define FAULT_FILE	"/tmp/bench-fault"
+
+/* read one byte in each of n pages: the timed unit */
+static noinline u32 read_pages(volatile char *p, int n)
+{
+	u32 t0, t1;
+	int i;
+
+	t0 = tsc();
+	for (i = 0; i < n; i++)
+		(void)p[(size_t)i * PAGE_SIZE];
+	t1 = tsc();
+	return t1 - t0;
+}
+
+/*
+ * One round: fault every page of [p, p + npages) in batches (read or
+ * write, one byte per page), then the same loop again as overhead.
+ */
+static void fault_measure(const char *name, char *p, int npages, int wr,
+			  u32 *f, u32 *o)
+{
+	int b, nb = npages / COW_BATCH, prof = prof_match(name);
+
+	if (prof)
+		prof_on();
+	for (b = 0; b < nb; b++) {
+		char *q = p + (size_t)b * COW_BATCH * PAGE_SIZE;
+
+		f[b] = wr ? write_pages(q, COW_BATCH, 1) :
+			    read_pages(q, COW_BATCH);
+	}
+	if (prof)
+		prof_off();
+	for (b = 0; b < nb; b++) {
+		char *q = p + (size_t)b * COW_BATCH * PAGE_SIZE;
+
+		o[b] = wr ? write_pages(q, COW_BATCH, 2) :
+			    read_pages(q, COW_BATCH);
+	}
+}
+
+static int fault_benches(void)
+{
+	int rounds = quick ? 1 : 4, frounds = quick ? 1 : 8, r, i, fd;
+	int nb = FAULT_PAGES / COW_BATCH, fnb = FILE_PAGES / COW_BATCH;
+	int total = nb * rounds, ftotal = fnb * frounds, wr;
+	u32 *f = map_anon(2 * total * sizeof(u32), 0), *o;
+	char *buf = map_anon(PAGE_SIZE, 0), *p;
+
+	if (!f || !buf)
+		return -1;
+	o = f + total;
+	touch(f, 2 * total * sizeof(u32));
+	warm_stack();
+	if (reserve_free_pages(FAULT_PAGES + 64) < 0)
+		return -1;
+
+	/* fault_anon: first write to a private anonymous page */
+	for (r = 0; r < rounds; r++) {
+		p = map_anon((size_t)FAULT_PAGES * PAGE_SIZE, 0);
+		if (!p)
+			return -1;
+		fault_measure("fault_anon", p, FAULT_PAGES, 1, f + r * nb,
+			      o + r * nb);
+		sys_munmap(p, (size_t)FAULT_PAGES * PAGE_SIZE);
+	}
+	if (prof_match("fault_anon"))
+		out("# PROF fault_anon ops=%d", total * COW_BATCH);
+	report("fault_anon", f, total, o, total, COW_BATCH);
+
+	/*
+	 * A file in the page cache (written, then synced so that writeback
+	 * does not run during the measurement), mapped private: a read
+	 * fault maps the page cache page, a write fault copies it at once.
+	 */
+	fd = sys_open(FAULT_FILE, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		out("# open %s: %s", FAULT_FILE, rt_errname(fd));
+		return -1;
+	}
+	memset(buf, 'x', PAGE_SIZE);
+	for (i = 0; i < FILE_PAGES; i++)
+		if (rt_write_all(fd, buf, PAGE_SIZE) != PAGE_SIZE) {
+			out("# write %s failed", FAULT_FILE);
+			return -1;
+		}
+	sys_sync();
+	for (wr = 0; wr <= 1; wr++) {
+		const char *name = wr ? "fault_file_write" : "fault_file_read";
+
+		for (r = 0; r < frounds; r++) {
+			p = sys_mmap(NULL, (size_t)FILE_PAGES * PAGE_SIZE,
+				     PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+			if (IS_ERR_VALUE(p)) {
+				out("# mmap %s: %s", FAULT_FILE,
+				    rt_errname((long)p));
+				return -1;
+			}
+			fault_measure(name, p, FILE_PAGES, wr, f + r * fnb,
+				      o + r * fnb);
+			if (p[0] != (wr ? 2 : 'x')) {
+				out("# %s: wrong data", name);
+				return -1;
+			}
+			sys_munmap(p, (size_t)FILE_PAGES * PAGE_SIZE);
+		}
+		if (prof_match(name))
+			out("# PROF %s ops=%d", name, ftotal * COW_BATCH);
+		report(name, f, ftotal, o, ftotal, COW_BATCH);
+	}
+	sys_close(fd);
+	sys_unlink(FAULT_FILE);
+	return 0;
+}
+
+static int group_fault(void)
+{
+	long pid = sys_fork();
+
+	if (pid == 0)
+		sys_exit(fault_benches() ? 1 : 0);
+	return pid < 0 ? -1 : wait_ok(pid);
+}
+
+/* ---------------------------------------------------------------- */
 /* the runner                                                       */
 
 struct group {
@@ -822,6 +1611,10 @@ static const struct group groups[] = {
 	{ "futex", group_futex, 1 },
 	{ "fds", group_fds, 1 },
 	{ "worst", group_worst, 1 },
+	{ "mremap", group_mremap, 1 },
+	{ "munmap", group_munmap, 1 },
+	{ "exit", group_exit, 1 },
+	{ "fault", group_fault, 1 },
 	{ "smp", group_futex, 0 },
 };
 
