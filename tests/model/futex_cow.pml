@@ -30,7 +30,11 @@
  *                 if the page is COW-shared at that moment (NWRITES
  *                 stores, default 1)
  *   Waker         "*uaddr = 1" (which breaks COW too if needed), then
- *                 FUTEX_WAKE(uaddr, INT_MAX): futex_wake()
+ *                 FUTEX_WAKE(uaddr, INT_MAX): futex_wake(), as the
+ *                 patch now has it: lookup, pin and snapshot of
+ *                 futex_moves under page_table_lock; unlock; hash walk
+ *                 under futex_lock, after checking that futex_moves
+ *                 did not change (else unpin and look up again)
  *   Fork          fork(), NFORK times (default 1), at any moment: the
  *                 page becomes COW-shared with a child.  -DPREFORKED:
  *                 the first fork happened before everything else.
@@ -60,6 +64,9 @@
  *     queued waiter is on the chain of its key.
  *   - futex_wake() finds on the chain it walks only waiters keyed on the
  *     page it resolved.
+ *   - lock order: futex_wake() never takes page_table_lock while it
+ *     holds futex_lock (a ghost; the other holders of futex_lock take
+ *     no other lock inside it).
  *
  * Deliberately broken variants (must be rejected):
  *   -DBROKEN_REGISTER_AFTER_LOOKUP  (a) futex_wait() drops
@@ -70,6 +77,17 @@
  *        registers under a second hold
  *   -DBROKEN_WAKE_UNLOCKED_WALK     (b) futex_wake() drops
  *        page_table_lock between futex_lookup() and the hash walk
+ *        WITHOUT the futex_moves check (the patch drops it and checks;
+ *        before futex_moves, (b) was holding the lock over the walk)
+ *   -DBROKEN_WAKE_LATE_SNAPSHOT     (f) futex_wake() snapshots
+ *        futex_moves after dropping page_table_lock, not under it: a
+ *        re-key between the unlock and the snapshot goes unnoticed
+ *   -DBROKEN_WAKE_LOCK_ORDER        (g) futex_wake(), on a changed
+ *        futex_moves, looks up again without dropping futex_lock:
+ *        page_table_lock inside futex_lock, the inverse of the
+ *        callbacks' order (lock-order assertion; with pan -A, the
+ *        deadlock with a COW calling back, or a waiter queueing, under
+ *        page_table_lock)
  *   -DBROKEN_CALLBACK_NO_REF        (c) futex_cow_callback() re-keys the
  *        waiter but does not move the page reference
  *   -DBROKEN_NO_RECHECK             (d) futex_wait() does not read
@@ -168,6 +186,10 @@ short refcount[NPAGES];	/* page_count() of each page */
 
 bit ptl[2];		/* mm->page_table_lock of mm A, mm B */
 bit futex_lock;		/* futex_lock in kernel/futex.c */
+bool wk_fl;		/* ghost: the Waker holds futex_lock */
+byte futex_moves;	/* kernel/futex.c: bumped under futex_lock by a */
+			/* callback that moves a waiter off its chain (the */
+			/* model's waiters share one chain's counter) */
 byte mm_readers[2];	/* mm->mmap_sem, held for reading (fork() holds it
 			   for writing in one step: it waits for no readers) */
 
@@ -258,7 +280,7 @@ inline put_page(p)
 
 /*
  * futex_cow_callback(pin, new), under page_table_lock (and the bucket
- * lock) from __page_change_cow().  cb_old is a local of the caller.
+ * lock) from __page_change_map().  cb_old is a local of the caller.
  * From get_page(key.page) to spin_unlock(&futex_lock) it is one step:
  * key and chain are only used under futex_lock (or page_table_lock,
  * which is held); list_del() leaves q->list.next NULL, never &q->list,
@@ -281,6 +303,7 @@ inline futex_cow_callback(i, new)
 			REACHED(9, cb_old != P0);
 			if
 			:: queued[i] ->		/* if (!list_empty(&q->list)) */
+				futex_moves++;	/* futex_moves[futex_hash(&q->key)]++ */
 				chain[i] = new;	/* list_del(); list_add_tail(, hash_futex(&key)) */
 				moved[i] = (REACH != 0)
 			:: else -> skip
@@ -299,7 +322,7 @@ inline futex_cow_callback(i, new)
 	fi
 }
 
-/* one registration of the bucket walk in __page_change_cow() */
+/* one registration of the bucket walk in __page_change_map() */
 inline cow_one(i, new)
 {
 	if
@@ -309,13 +332,13 @@ inline cow_one(i, new)
 }
 
 /*
- * page_change_cow(mm, address, new), from break_cow() with
- * page_table_lock held: the fast path (list_empty(&mm->page_change_list))
- * and __page_change_cow()'s walk of the bucket, in registration order;
+ * page_change_map(mm, address, new), from break_cow() with
+ * page_table_lock held: the fast path (!mm->page_change_root.rb_node)
+ * and __page_change_map()'s walk of the bucket, in registration order;
  * the model tries both orders.  Registrations cannot come or go during
  * the walk: that takes page_table_lock, which we hold.
  */
-inline page_change_cow(new)
+inline page_change_map(new)
 {
 #if NW > 1
 	if
@@ -486,7 +509,7 @@ inline write_fault()
 #if NW > 1
 			tlb[1] != old;
 #endif
-			page_change_cow(new);	/* break_cow(): page_change_cow() */
+			page_change_map(new);	/* break_cow(): page_change_map() */
 			ptl_unlock(MM_A);	/* spin_unlock(&mm->page_table_lock) */
 			d_step {
 				put_page(old);	/* page_cache_release(new_page): new_page = old_page, the old pte's reference */
@@ -720,26 +743,75 @@ proctype Writer()
 proctype Waker()
 {
 	byte old, new, newval, cb_old;
-	byte k;
+	byte k, rekeys;
 
 	user_store(1, true);		/* *uaddr = 1 (may break COW) */
 	mm_readers[WMM]++;		/* futex_wake(): down_read(&mm->mmap_sem) */
-	atomic {
-		ptl[WMM] == 0 -> ptl[WMM] = 1;	/* futex_lookup(): spin_lock(&mm->page_table_lock) */
-		k = pte			/* futex_lookup(): follow_page(); make_key() */
-	};
-#ifdef BROKEN_WAKE_UNLOCKED_WALK
-	ptl_unlock(WMM);		/* BROKEN: drop page_table_lock before the walk */
+	do				/* again: */
+	:: /*
+	    * futex_lookup() and the pin, under page_table_lock: one step.
+	    * Its body reads pte (which user stores read without the lock),
+	    * futex_moves (written only by callbacks, under mm A's
+	    * page_table_lock, which is this one in the private scenario;
+	    * in the shared one nothing is registered) and a page count.
+	    * (g) asserts the lock order first.
+	    */
+	   assert(!wk_fl);		/* lock order: no page_table_lock inside futex_lock */
+	   d_step {
+		ptl[WMM] == 0;		/* futex_lookup(): spin_lock(&mm->page_table_lock) */
+		k = pte;		/* futex_lookup(): follow_page(); make_key() */
+#ifndef BROKEN_WAKE_LATE_SNAPSHOT
+		rekeys = futex_moves;	/* futex_wake(): rekeys = futex_moves */
 #endif
-	spin_lock(futex_lock);		/* futex_wake(): spin_lock(&futex_lock) */
+		get_page(k);		/* futex_wake(): get_futex_page(key.page) */
+		check_ptl()		/* futex_wake(): spin_unlock(&mm->page_table_lock) */
+	   };
+#ifdef BROKEN_WAKE_LATE_SNAPSHOT
+	   rekeys = futex_moves;	/* BROKEN: the snapshot after the unlock */
+#endif
+	   if
+	   :: wk_fl -> skip		/* (g): still held from the first try */
+	   :: else ->
+		atomic {
+			futex_lock == 0 -> futex_lock = 1;	/* futex_wake(): spin_lock(&futex_lock) */
+			wk_fl = true
+		}
+	   fi;
+	   if
+#ifndef BROKEN_WAKE_UNLOCKED_WALK
+	   :: rekeys != futex_moves ->	/* if (unlikely(rekeys != futex_moves)) */
+		REACHED(16, true);
+#ifndef BROKEN_WAKE_LOCK_ORDER
+		d_step {
+			check_fl();
+			futex_lock = 0;	/* spin_unlock(&futex_lock) */
+			wk_fl = false
+		};
+#endif
+		d_step {
+			put_page(k);	/* if (key.page) put_page(key.page) */
+			k = 0
+		}			/* goto again */
+	   :: else -> break
+#else
+	   :: true -> break		/* BROKEN: no futex_moves check */
+#endif
+	   fi
+	od;
 	wake_one(0);			/* list_for_each_safe(i, next, head) ... */
 #if NW > 1
 	wake_one(1);
 #endif
-	futex_unlock();			/* futex_wake(): spin_unlock(&futex_lock) */
-#ifndef BROKEN_WAKE_UNLOCKED_WALK
-	ptl_unlock(WMM);		/* futex_wake(): spin_unlock(&mm->page_table_lock) */
-#endif
+	d_step {
+		check_fl();
+		futex_lock = 0;		/* futex_wake(): spin_unlock(&futex_lock) */
+		wk_fl = false
+	};
+	d_step {
+		put_page(k);		/* if (key.page) put_page(key.page) */
+		k = 0;
+		rekeys = 0
+	};
 	mm_readers[WMM]--		/* futex_wake(): up_read(&mm->mmap_sem) */
 }
 

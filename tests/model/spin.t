@@ -3,7 +3,9 @@
 #
 # tests/model/futex_cow.pml models futex_wait() (as of
 # futex-wait-fast-path.patch: second read only for a shared key, sleep
-# only if still queued), FUTEX_FD + poll(), futex_wake(), the COW path
+# only if still queued), FUTEX_FD + poll(), futex_wake() (lookup and
+# futex_moves snapshot under page_table_lock, walk under futex_lock
+# after re-checking futex_moves, else look up again), the COW path
 # with the page_change callbacks, and fork(), at the level of the locks
 # and the shared state, in two scenarios: a private page COWed in the
 # waiters' mm (default), and a MAP_SHARED page whose waker is in another
@@ -14,10 +16,11 @@
 #
 #   - the protocol must be accepted, in both scenarios: no error, and a
 #     complete search (no depth or memory truncation);
-#   - the five deliberately broken variants (a) to (e) must be rejected,
-#     and each half of the sleep fix must be accepted on its own
-#     with the right kind of error (lost wakeup = invalid end state, or
-#     a page reference assertion); the counterexample is printed,
+#   - the deliberately broken variants (a) to (g) must be rejected
+#     with the right kind of error (lost wakeup or deadlock = invalid
+#     end state, a page reference or lock-order assertion), and each
+#     half of the sleep fix must be accepted on its own; the
+#     counterexample of each rejection is printed,
 #     condensed to the C functions the steps stand for.  (d), no second
 #     read, is rejected in the shared scenario and accepted in the
 #     private one (that is the patch's behaviour for a private key);
@@ -311,8 +314,19 @@ checks() {
 		"(a) in futex_wait() alone: stale registration (key != pte)" \
 		'assertion violated .*registered.*key.*pte' -E -DBROKEN_REGISTER_AFTER_LOOKUP -DNW=1
 	check reject wake-unlocked-walk \
-		"(b) waker drops page_table_lock between lookup and hash walk: lost wakeup" \
+		"(b) waker drops page_table_lock before the hash walk WITHOUT the futex_moves check: lost wakeup" \
 		'invalid end state' -A -DBROKEN_WAKE_UNLOCKED_WALK
+	check reject wake-late-snapshot \
+		"(f) waker snapshots futex_moves after dropping page_table_lock: lost wakeup" \
+		'invalid end state' -A -DBROKEN_WAKE_LATE_SNAPSHOT
+	# (g): the lock-order assertion (the model's lock-rank check), and
+	# without assertions (pan -A) the deadlock it stands for.
+	check reject wake-lock-order \
+		"(g) waker looks up again under futex_lock (page_table_lock inside futex_lock): lock-order assertion" \
+		'assertion violated .*wk_fl' '' -DBROKEN_WAKE_LOCK_ORDER
+	check reject wake-lock-order-deadlock \
+		"(g) the same, without assertions: deadlock (a COW callback or a queueing waiter holds page_table_lock, wants futex_lock)" \
+		'invalid end state' -A -DBROKEN_WAKE_LOCK_ORDER
 	check reject callback-no-ref \
 		"(c) callback moves the key but not the page reference: refcount error" \
 		'assertion violated .*(refcount|pte!=|child\[|pinned)' '' -DBROKEN_CALLBACK_NO_REF
@@ -348,7 +362,7 @@ checks() {
 	# (b) needs a fork between the waker's own store and its lookup;
 	# (d) needs a waker that does not take the waiter's page_table_lock.
 	check accept wake-unlocked-walk-preforked \
-		"(b) is harmless when the fork precedes the waker's store (the store breaks COW)" \
+		"(b) is harmless when the fork precedes the waker's store (the store breaks COW, before the lookup)" \
 		-DPREFORKED -DBROKEN_WAKE_UNLOCKED_WALK
 	check accept no-recheck-private \
 		"(d) no second read is harmless for a private key (the shipped behaviour; same search as check 1)" \
@@ -369,6 +383,7 @@ checks() {
 	check reach 11 "the FUTEX_FD waiter sleeps in poll() and is woken"
 	check reach 14 "private page: woken before sleeping (same-mm waker after the unlock), the waiter sees it is off the hash"
 	check reach 15 "private page: the word changed before the unlock (a second read would see it), and the waker wakes the waiter"
+	check reach 16 "the waker's futex_moves check sees a re-key since its lookup, and looks up again"
 	check reach 7 "shared page: FUTEX_WAIT sleeps and is woken from the other mm" -DSHARED
 	check reach 12 "shared page: FUTEX_WAIT sees the new value only at its second read, queued" -DSHARED
 	check reach 13 "shared page: the other mm's waker dequeues and wakes a waiter holding its page_table_lock" \
