@@ -3,18 +3,51 @@
 #
 # Extracts mm/page_change.c and include/linux/page_change.h from
 # patches/page-change-facility.patch, builds the stress test against the
-# shims in shim/linux/ (plain, ThreadSanitizer, -m32, and two broken
+# shims in shim/linux/ (plain, ThreadSanitizer, -m32, and four broken
 # variants), and runs it: plainly, under TSan, helgrind and memcheck,
 # and the broken variants, which must be caught (negative controls).
 # Needs gcc and make; valgrind and -m32 (gcc-multilib) are optional and
 # SKIPped if missing.  No kernel tree.  See README.
 #
 # PAGE_CHANGE_SECONDS: run time of each stress run (default 2).
+# PAGE_CHANGE_PATCH or --patch FILE: test that version of the patch.
+# KERNEL_TREE: a kernel tree whose lib/rbtree.c test 18 compiles (default:
+# scripts/get-kernel's cached 2.5.38 tree, if there is one; never fetched).
 set -eu
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+TOP=$(CDPATH='' cd -- "$HERE/../.." && pwd)
 O=$HERE/build
 LOG=$O/logs
 SECS=${PAGE_CHANGE_SECONDS:-2}
+PATCH=${PAGE_CHANGE_PATCH:-$TOP/patches/page-change-facility.patch}
+
+usage() {
+	cat <<EOF
+usage: page-change.t [--patch FILE]
+
+The host-side tests of the page_change facility, in TAP (see README).
+  --patch FILE   extract mm/page_change.c and page_change.h from FILE
+                 (default: \$PAGE_CHANGE_PATCH, else
+                 $TOP/patches/page-change-facility.patch)
+Environment: PAGE_CHANGE_SECONDS (length of each stress run, default 2),
+PAGE_CHANGE_PATCH (as --patch), KERNEL_TREE (a kernel tree for test 18,
+which runs the stress on its own lib/rbtree.c; default: the cached
+pristine tree of scripts/get-kernel, if any; SKIP without).
+EOF
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h|--help) usage; exit 0 ;;
+	--patch) [ $# -ge 2 ] || { usage >&2; exit 2; }; PATCH=$2; shift 2 ;;
+	--patch=*) PATCH=${1#--patch=}; shift ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+case $PATCH in
+/*) ;;
+*) PATCH=$(pwd)/$PATCH ;;
+esac
 mkdir -p "$LOG"
 
 TAP_LOGDIR=$LOG
@@ -26,7 +59,7 @@ skip() {
 }
 
 build() {
-	make -s -C "$HERE" O="$O" "$@"
+	make -s -C "$HERE" O="$O" PATCH="$PATCH" "$@"
 }
 
 # Belt and braces: the program has its own watchdog.
@@ -75,7 +108,8 @@ tsan() {
 		{ echo "not a TSan build"; return 1; }
 }
 
-# expect_fail KIND COMMAND...: must be caught: exit status 3, FAIL [KIND].
+# expect_fail KIND COMMAND...: must be caught: exit status 3, FAIL [KIND]
+# (KIND: an extended regexp, e.g. "range|cost").
 expect_fail() {
 	kind=$1
 	shift
@@ -84,15 +118,24 @@ expect_fail() {
 		echo "expected exit status 3 (invariant violated), got $st"
 		return 1
 	fi
-	grep -q "^FAIL \[$kind\]" "$out" ||
+	grep -E -q "^FAIL \[($kind)\]" "$out" ||
 		{ echo "expected FAIL [$kind]"; return 1; }
 	echo "caught, as it must be"
 }
 
-have_m32() {
-	printf 'int main(void) { return 0; }\n' >"$O/m32.c" &&
-	gcc -m32 -pthread -o "$O/m32" "$O/m32.c" >/dev/null 2>&1 &&
-	"$O/m32"
+# can_m32: 0 if -m32 programs link and run here; else 1, with the
+# reason in $m32_why (no multilib, or a kernel that cannot execute i386
+# binaries: IA32 emulation off gives "Exec format error").
+can_m32() {
+	printf 'int main(void) { return 0; }\n' >"$O/m32.c"
+	if ! gcc -m32 -pthread -o "$O/m32" "$O/m32.c" >"$O/m32.log" 2>&1; then
+		m32_why="gcc -m32 cannot link here (no gcc-multilib?): $(head -n 1 "$O/m32.log")"
+		return 1
+	fi
+	if ! ( "$O/m32" ) >"$O/m32.log" 2>&1; then
+		m32_why="this host cannot execute i386 binaries (IA32 emulation off?): $(sed 's/^.*: //;q' "$O/m32.log")"
+		return 1
+	fi
 }
 
 m32() {
@@ -102,13 +145,17 @@ m32() {
 S="$O/stress"
 D="--duration=$SECS"
 
-echo "1..14"
+KTREE=${KERNEL_TREE:-${FUTEX_COW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/futex-cow}/linux-2.5.38}
+
+echo "1..18"
+echo "# patch: $PATCH"
 logged "extract page_change.c and page_change.h from the patch" \
-	"$HERE/extract" -o "$O/src"
+	"$HERE/extract" -o "$O/src" "$PATCH"
 logged "build the stress test" build "$O/stress"
 logged "build it with ThreadSanitizer" build "$O/stress-tsan"
 logged "build the broken variants (negative controls)" \
-	build "$O/stress-broken-register" "$O/stress-broken-remove"
+	build "$O/stress-broken-register" "$O/stress-broken-remove" \
+	"$O/stress-broken-lock-order" "$O/stress-broken-range"
 logged "stress" pass "$S" "$D"
 # Many registrations per mm: long chains in the colliding hash.
 MANY="--mms 2 --waiters 20"
@@ -134,10 +181,11 @@ else
 	skip "valgrind not installed (helgrind)"
 	skip "valgrind not installed (memcheck)"
 fi
-if have_m32; then
+m32_why=
+if can_m32; then
 	logged "stress, -m32 (32-bit hash_long, as on i386)" m32 "$D" --collide
 else
-	skip "gcc -m32 cannot link here (no gcc-multilib)"
+	skip "$m32_why"
 fi
 logged "negative control: registering after the lookup's lock was dropped loses a COW" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10
@@ -145,5 +193,21 @@ logged "negative control: remove_pin_page(page) racing a COW drops a stale page"
 	expect_fail refcount "$O/stress-broken-remove" -d 10
 logged "negative control, caught without the check at insert time" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10 --no-insert-check
+logged "negative control: remove_pin_page() under the user lock inverts the lock order" \
+	expect_fail lock "$O/stress-broken-lock-order" -d 10
+logged "negative control: range walks that miss the start of the range (mutant), self-check" \
+	expect_fail "range|cost" "$O/stress-broken-range" -d 10
+logged "negative control: the same mutant, caught by the stress alone" \
+	expect_fail "lost-update|protocol|leftover|tree" "$O/stress-broken-range" -d 10 --no-self-check
+if [ -f "$KTREE/lib/rbtree.c" ]; then
+	krb() {
+		build KERNEL_TREE="$KTREE" "$O/stress-krb" &&
+		pass "$O/stress-krb" "$@"
+	}
+	logged "stress, colliding hash, on $KTREE/lib/rbtree.c (balanced) instead of the shim's tree" \
+		krb "$D" --collide $MANY
+else
+	skip "no kernel tree at $KTREE (KERNEL_TREE): the shim's tree only"
+fi
 
 [ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }

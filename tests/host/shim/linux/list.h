@@ -13,6 +13,7 @@ struct list_head {
 };
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
@@ -28,6 +29,15 @@ static inline void list_add_tail(struct list_head *item, struct list_head *head)
 	item->prev = last;
 	last->next = item;
 	head->prev = item;
+}
+
+/* As in 2.5.38: the entry's pointers are cleared, a reuse crashes. */
+static inline void list_del(struct list_head *item)
+{
+	item->prev->next = item->next;
+	item->next->prev = item->prev;
+	item->next = NULL;
+	item->prev = NULL;
 }
 
 static inline void list_del_init(struct list_head *item)

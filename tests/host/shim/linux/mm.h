@@ -2,12 +2,15 @@
  * Host shim: struct page with an atomic reference count, and the page
  * functions page_change.c calls.  The test program defines them:
  * follow_page() reads the fake page table of the mm (and insists on
- * page_table_lock being held), put_page() frees at zero.
+ * page_table_lock being held), put_page() frees at zero.  Also the page
+ * allocator calls of page_change_init(): get_order() as on i386, and
+ * __get_free_pages() from malloc(), failing above shim_max_order.
  */
 #ifndef SHIM_LINUX_MM_H
 #define SHIM_LINUX_MM_H
 
 #include <stdatomic.h>
+#include <string.h>
 #include <linux/sched.h>
 
 struct page {
@@ -20,8 +23,7 @@ extern void get_page(struct page *page);
 extern void put_page(struct page *page);
 extern struct page *follow_page(struct mm_struct *mm, unsigned long address, int write);
 
-/* For page_change_init(): the test sets num_physpages. */
-extern unsigned long num_physpages;
+/* For page_change_init(). */
 #define GFP_KERNEL	0
 #define KERN_INFO	""
 #define printk(...)	((void)0)
@@ -36,10 +38,25 @@ static inline int get_order(unsigned long size)
 	return order;
 }
 
+/*
+ * The test may make allocations above an order fail (shim_max_order),
+ * and counts them; an allocation is not zeroed, as in the kernel.
+ */
+extern int shim_max_order;
+extern int shim_gfp_calls;
+
 static inline unsigned long __get_free_pages(int gfp, int order)
 {
+	void *p;
+
 	(void)gfp;
-	return (unsigned long)calloc(1, PAGE_SIZE << order);
+	shim_gfp_calls++;
+	if (order > shim_max_order)
+		return 0;
+	p = malloc(PAGE_SIZE << order);
+	if (p)
+		memset(p, 0xa5, PAGE_SIZE << order);
+	return (unsigned long)p;
 }
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * Host shim: the few basics page_change.h expects from linux/sched.h
  * and what it pulls in (page size, likely/unlikely, BUG_ON), and an
- * mm_struct that has a page table the test controls: @nr_ptes slots for
+ * mm_struct with page_table_lock, the page_change fields of the patch's
+ * include/linux/sched.h (initialised by shim_mm_init(), as kernel/fork.c's
+ * mm_init() does) and a page table the test controls: @nr_ptes slots for
  * the pages at @start, @start + PAGE_SIZE, ..., NULL for "not mapped".
  */
 #ifndef SHIM_LINUX_SCHED_H
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/rbtree.h>
 
 #define BITS_PER_LONG	(__SIZEOF_LONG__ * 8)
 
@@ -34,11 +37,23 @@ struct page;
 
 struct mm_struct {
 	spinlock_t page_table_lock;
-	struct list_head page_change_list;
+	int page_change_count;			/* these under page_table_lock */
+	struct list_head page_change_new;
+	struct rb_root page_change_root;
+	unsigned long page_change_lo, page_change_hi;
 	/* the fake page table, under page_table_lock */
 	unsigned long start;
 	unsigned long nr_ptes;
 	struct page **ptes;
 };
+
+/* The page_change part of kernel/fork.c's mm_init() (lo/hi: left as
+ * they are, meaningful only with a non-empty tree). */
+static inline void shim_mm_init(struct mm_struct *mm)
+{
+	mm->page_change_count = 0;
+	INIT_LIST_HEAD(&mm->page_change_new);
+	mm->page_change_root = RB_ROOT;
+}
 
 #endif
