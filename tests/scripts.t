@@ -47,7 +47,53 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..13"
+echo "1..14"
+
+# scripts/expect-fail (boot-test --expect-fail): a synthetic console
+# against a small expected-failures file.  Each test must fail with a
+# diagnostic matching its entry; a pass, a skip, no entry, another
+# message, a timeout and a malformed file are each an error naming the
+# test (or the line).
+expect_fail() {
+	x=$TOP/scripts/expect-fail
+	printf '# the table\nt_ok\tlost the wakeup$\tthe bug\nt_other\tlost the wakeup\tthe bug\nt_pass\tlost\tthe bug\nt_hang\tlost\tthe bug\n' \
+		>"$tmp/xf"
+	printf '1..2\n# tests/x.c:1: lost the wakeup\nnot ok 1 t_ok\n' >"$tmp/c1"
+	"$x" --file "$tmp/xf" "$tmp/c1" >"$tmp/o1" &&
+	grep -q '^# t_ok: failed as expected: tests/x.c:1: lost the wakeup$' "$tmp/o1" ||
+		{ cat "$tmp/o1"; echo "the expected failure was refused"; return 1; }
+	printf '%s\n' '1..6' '# tests/x.c:1: lost the wakeup' 'not ok 1 t_ok' \
+		'# tests/x.c:2: mmap: ENOMEM' 'not ok 2 t_other' 'ok 3 t_pass' \
+		'# tests/x.c:3: lost the wakeup' 'not ok 4 t_noentry' \
+		'# tests/x.c:4: lost' '# t_hang: timeout, killed after 20 s' \
+		'not ok 5 t_hang' 'ok 6 t_skip # SKIP no FUTEX_FD' >"$tmp/c2"
+	rc=0
+	"$x" --file "$tmp/xf" "$tmp/c2" >"$tmp/o2" || rc=$?
+	cat "$tmp/o2"
+	[ $rc = 1 ] || { echo "exit $rc, want 1"; return 1; }
+	for want in '^# t_ok: failed as expected' \
+	    '^t_other: failed, but not as expected: .*mmap: ENOMEM' \
+	    '^t_pass: passed, but must fail' \
+	    '^t_noentry: failed, but .* has no entry' \
+	    '^t_hang: crashed or timed out' '^t_skip: passed \(skipped\)'; do
+		grep -q -E "$want" "$tmp/o2" || { echo "no /$want/"; return 1; }
+	done
+	[ "$(grep -c -v '^#' "$tmp/o2")" = 5 ] || { echo "want 5 errors"; return 1; }
+	printf 't_bad lost the wakeup (spaces, not tabs)\n' >"$tmp/xbad"
+	rc=0
+	"$x" --file "$tmp/xbad" "$tmp/c1" >/dev/null 2>"$tmp/e3" || rc=$?
+	[ $rc = 2 ] && grep -q 'xbad:1: want TEST<tab>REGEX<tab>WHY' "$tmp/e3" ||
+		{ cat "$tmp/e3"; echo "malformed file: exit $rc, want 2"; return 1; }
+	# The real file is well-formed and names only tests that exist.
+	rc=0
+	"$x" "$tmp/c1" >/dev/null 2>"$tmp/e4" || rc=$?
+	[ $rc = 1 ] || { cat "$tmp/e4"; echo "tests/expected-failures: exit $rc"; return 1; }
+	for t in $(awk -F'\t' '!/^[ \t]*(#|$)/ { print $1 }' "$TOP/tests/expected-failures"); do
+		grep -q "^T($t," "$TOP/tests/guest/tests/list.h" ||
+			{ echo "tests/expected-failures: no test $t in list.h"; return 1; }
+	done
+}
+check "expect-fail: each expected failure must match its entry (pass, skip, no entry, other message, timeout, bad file refused)" expect_fail
 cache=$tmp/cache
 
 # get_kernel [VAR=VALUE...]: scripts/get-kernel with an empty cache of

@@ -89,7 +89,8 @@ T(lifetime_fork_cow,	"lifetime,cow",	120, TODO_COW)
 T(limit_fd_pins,	"limit",	60, 0)
 
 /* group "diff": the bad-input table for tests/differential.t (prints
- * "# DIFF case result" lines; passes if it completes) */
+ * "# DIFF case result" lines; fails if a case could not be run or a
+ * row is missing, not on differences: those are differential.t's) */
 T(diff_table,		"diff",		120, 0)
 
 /* group "review": findings of a code review of the series (review.c).
