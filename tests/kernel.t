@@ -59,7 +59,7 @@ applies() {
 	trap - EXIT
 }
 
-echo "1..22"
+echo "1..23"
 logged "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
 for v in vanilla-up vanilla-smp patched-up patched-smp \
     vanilla-up-preempt vanilla-smp-highmem patched-up-preempt \
@@ -99,6 +99,30 @@ logged "vanilla-smp, 2 CPUs: the stress test loses wakeups (the bug is seen)" \
 logged "vanilla-up: no FUTEX_FD pin limit without the series (limit test fails)" \
 	"$TOP/scripts/boot-test" --no-build --tests limit --expect-fail \
 	--log "$TAP_LOGDIR/vanilla-up-limit.log" vanilla-up
-logged "vanilla-up and patched-up differ on bad input only as tests/differential.expected says" \
+logged "vanilla and patched (UP; SMP, 2 CPUs) differ on bad input only as tests/differential.expected says" \
 	"$TOP/tests/differential.t"
+# Negative control of the lock-order checker (patches/debug/debug-lock-rank):
+# patches/debug/debug-lock-rank-invert.patch makes futex_wake() take
+# page_table_lock under futex_lock; the first FUTEX_WAKE must BUG() with
+# the checker's report, and boot-test must fail on it.
+lock_rank_control() {
+	lr_series=$(mktemp)
+	{ series_names "$TOP/series"
+	  series_names "$TOP/patches/debug/series" | sed 's|^|debug/|'
+	  echo debug/debug-lock-rank-invert.patch; } >"$lr_series"
+	lr_out=$("$TOP/scripts/build" --series "$lr_series" --patches "$TOP/patches" \
+		--no-debug --tree patched-up-lockinvert patched-up) ||
+		{ rm -f "$lr_series"; printf '%s\n' "$lr_out"; return 1; }
+	rm -f "$lr_series"
+	lr_log=$TAP_LOGDIR/patched-up-lockinvert.log
+	if "$TOP/scripts/boot-test" --kernel "$(printf '%s\n' "$lr_out" | tail -n 1)" \
+	    --tests basic --timeout 120 --log "$lr_log" patched-up; then
+		echo "boot-test passed a kernel with an inverted lock order"
+		return 1
+	fi
+	grep -m 1 'lock_rank: lock order violation: taking mm->page_table_lock (rank 1) at futex.c:[0-9]* while holding futex_lock (rank 3)' "$lr_log" &&
+	grep -m 1 'kernel BUG at lock_rank.c' "$lr_log"
+}
+logged "patched-up with an inverted lock order (debug-lock-rank-invert): the checker BUGs" \
+	lock_rank_control
 [ $failed = 0 ]
