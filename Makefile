@@ -20,6 +20,7 @@ help:
 	@echo "make bench         benchmark the series against vanilla (results/bench.*)"
 	@echo "make check-series  every prefix of the series applies, builds, boots; style"
 	@echo "make mbox          the series as mails to linux-kernel (results/series.mbox)"
+	@echo "make checkpatch-conf  regenerate .checkpatch.conf from scripts/check-series"
 
 # run, check and check-host install the Debian packages they need first
 # (scripts/install-deps names what it installs; with everything there it
@@ -32,7 +33,8 @@ run:
 	scripts/run
 
 # Host-side tests first (seconds), then the kernel stages (minutes).
-HOST_TESTS := $(wildcard tests/*/*.t) tests/guest-host.t tests/scripts.t
+HOST_TESTS := $(wildcard tests/*/*.t) tests/guest-host.t tests/scripts.t \
+	tests/shellcheck.t
 KERNEL_TESTS := tests/kernel.t tests/mail.t tests/check-series.t
 
 # check-host: FUTEX_COW_HOST_ONLY=1 has tests/scripts.t skip its last
@@ -51,9 +53,16 @@ kernel:
 bench:
 	scripts/bench
 
-.PHONY: check-series mbox
+.PHONY: check-series mbox checkpatch-conf
 check-series:
 	scripts/check-series
+
+# .checkpatch.conf: checkpatch.pl run by hand in the checkout uses the
+# options and ignored rules of scripts/check-series.  tests/scripts.t
+# checks that the committed file is what this writes.
+checkpatch-conf:
+	scripts/check-series --checkpatch-conf >.checkpatch.conf.tmp
+	mv .checkpatch.conf.tmp .checkpatch.conf
 
 mbox:
 	scripts/mkmail

@@ -1,10 +1,11 @@
 # scripts/lib.sh: shared helpers for the project's scripts.  POSIX sh.
 # Sourced, never run.  Sets TOP (the checkout) and CACHE (the cache).
 
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 PROJECT=futex-cow
 CACHE=${FUTEX_COW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/$PROJECT}
 KVER=2.5.38
+# shellcheck disable=SC2034  # used by the scripts that source lib.sh
 PRISTINE=$CACHE/linux-$KVER
 ME=$(basename -- "$0")
 
@@ -23,10 +24,54 @@ need() {
 		die "missing tool '$1' (Debian package: ${2:-$1})"
 }
 
-# Quilt must not pick up the user's ~/.quiltrc: patches are always
-# applied -p1 and at fuzz 0.
+# q ARGS: quilt with the project's settings, patches/quiltrc (never the
+# user's ~/.quiltrc): patches applied -p1 at fuzz 0, refreshed -p ab
+# --no-timestamps --no-index with function names in the hunk headers.
+# QUILT_PATCHES and QUILT_SERIES from the environment win over the
+# quiltrc's defaults (series, patches/ of this checkout).
 q() {
-	quilt --quiltrc - "$@"
+	quilt --quiltrc "$TOP/patches/quiltrc" "$@"
+}
+
+# Cleanup.  on_exit CMD: run CMD (a string, eval'ed then, like a trap)
+# when the script ends: at exit, or on HUP, INT or TERM (dash runs no
+# EXIT trap on a signal).  cleanup_add PATH...: remove PATH then (made
+# writable first: read-only trees too).  Each command runs once, last
+# added first, its failure ignored; after a signal the script dies of
+# the same signal (status 128+N).  Traps are not inherited by $(...) or
+# ( ) subshells, so those never run the cleanup.
+_cleanup_cmds=
+on_exit() {
+	_cleanup_cmds="{ $1
+} || :
+$_cleanup_cmds"
+	trap '_cleanup_run' EXIT
+	trap '_cleanup_sig HUP 129' HUP
+	trap '_cleanup_sig INT 130' INT
+	trap '_cleanup_sig TERM 143' TERM
+}
+
+cleanup_add() {
+	for _p in "$@"; do
+		_p=$(printf '%s\n' "$_p" | sed "s/'/'\\\\''/g")
+		on_exit "chmod -R u+w '$_p' 2>/dev/null; rm -rf '$_p'"
+	done
+}
+
+_cleanup_run() {
+	_cleanup_now=$_cleanup_cmds
+	_cleanup_cmds=
+	eval "$_cleanup_now"
+}
+
+# _cleanup_sig SIGNAL STATUS: clean up, then die of SIGNAL (exit STATUS
+# if it is ignored, as in a background job of a non-interactive shell).
+_cleanup_sig() {
+	trap - EXIT
+	_cleanup_run
+	trap - "$1"
+	kill -s "$1" $$
+	exit "$2"
 }
 
 # Print the number of CPUs for make -j.
@@ -85,6 +130,7 @@ variants() {
 # settings that go with a config, e.g. mem=1536); empty if none.
 config_opt() {
 	_c=$(variant_config "$1") || return 0
+	# shellcheck disable=SC2020  # a space and a tab each become a newline, on purpose
 	sed -n 's/^# futex-cow:[[:space:]]*//p' "$_c" | tr ' \t' '\n\n' |
 		sed -n "s/^$2=//p" | tail -n 1
 }

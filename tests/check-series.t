@@ -9,10 +9,12 @@
 # the real series, check-broken-<k>-<up|smp> for the broken copy), so
 # after the first run only what changed is rebuilt.
 set -eu
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 ME=check-series.t
 CS=$TOP/scripts/check-series
+# shellcheck source=tap.sh
 . "$TOP/tests/tap.sh"
 tap_scratch
 
@@ -28,7 +30,6 @@ run_cs() {
 }
 
 names=$(series_names "$TOP/series")
-total=$(printf '%s\n' "$names" | wc -l)
 second=$(printf '%s\n' "$names" | sed -n 2p)
 third=$(printf '%s\n' "$names" | sed -n 3p)
 
@@ -45,7 +46,7 @@ echo "1..8"
 
 usage() {
 	"$CS" --help | grep -q -- '--no-boot' &&
-	run_cs "$tmp/u" --bogus && [ $rc != 0 ] &&
+	run_cs "$tmp/u" --bogus && [ "$rc" != 0 ] &&
 	grep -q "error: unknown argument '--bogus'" "$tmp/u.last"
 }
 check "--help, and an unknown option is refused in one line" usage
@@ -54,6 +55,7 @@ check "--help, and an unknown option is refused in one line" usage
 documented() {
 	"$CS" --ignored >"$tmp/ign"
 	[ -s "$tmp/ign" ] || return 1
+	# shellcheck disable=SC2013  # rule names, one word each
 	for r in $(awk '{ print $1 }' "$tmp/ign"); do
 		grep -q "$r" "$TOP/Documentation/submitting.txt" ||
 			{ echo "$r is not in Documentation/submitting.txt"; return 1; }
@@ -111,6 +113,7 @@ EOF
 		--series "$d/series" --patches "$d/patches" --style-only \
 		--logs "$d/logs" >"$d/out" 2>&1 </dev/null || rc=$?
 	[ $rc = 0 ] || { cat "$d/out"; echo "exit $rc"; return 1; }
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
 	grep -q '^\*\*\* SKIPPED: checkpatch did not run' "$d/out" &&
 	grep -q -E '^ 1  clean.patch .* ok +SKIPPED$' "$d/out" &&
 	grep -q 'checkpatch was SKIPPED' "$d/out" ||

@@ -19,7 +19,8 @@
 set -eu
 LC_ALL=C	# sort, comm and join must agree on the order
 export LC_ALL
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 ME=differential.t
 EXPECTED=$TOP/tests/differential.expected
@@ -32,7 +33,11 @@ if ! out=$("$TOP/scripts/get-kernel" 2>&1); then
 fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cleanup_add "$tmp"
+# Interrupted: stop the boot-tests running in the background (they
+# ignore SIGINT, as background jobs of a script do).
+# shellcheck disable=SC2016  # expanded when on_exit runs it, as a trap's
+on_exit 'for f in "$tmp"/*.pid; do [ ! -f "$f" ] || kill "$(cat "$f")" 2>/dev/null; done'
 logdir=$TOP/results/logs
 mkdir -p "$logdir"
 n=0
@@ -109,6 +114,7 @@ boot_pair() {
 	for v in vanilla-$c patched-$c; do
 		rc=0
 		wait "$(cat "$tmp/$v.pid")" || rc=$?
+		rm -f "$tmp/$v.pid"
 		tr -d '\r' <"$logdir/diff-$v.log" 2>/dev/null |
 			sed -n 's/^# DIFF \([^ ]*\) \(.*\)$/\1 \2/p' | sort >"$tmp/$v.tab"
 		end=$(tr -d '\r' <"$logdir/diff-$v.log" 2>/dev/null |

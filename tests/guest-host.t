@@ -8,7 +8,7 @@
 # runtime themselves, with no 2.5.38 kernel.  FUTEX_FD, gone from modern
 # kernels, is skipped.
 set -eu
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 if ! make -s -C "$TOP/tests/guest" >/dev/null 2>&1; then
 	echo "1..0 # SKIP cannot build the guest programs (gcc -m32?)"
 	exit 0
@@ -19,4 +19,4 @@ if ! "$TOP/tests/guest/build/init" --list >/dev/null 2>&1; then
 fi
 # tests= and testargs= are the guest command line's selection and options:
 # none of the caller's.
-FUTEXTEST_HOST=1 testargs=notodo tests= exec "$TOP/tests/guest/build/init"
+FUTEXTEST_HOST=1 testargs=notodo tests='' exec "$TOP/tests/guest/build/init"

@@ -16,10 +16,14 @@
 # pin limit test FAIL,
 # i.e. that the suite sees what the series changes, and that vanilla and
 # patched differ on the bad-input table exactly as
-# tests/differential.expected says (tests/differential.t).  Without a
+# tests/differential.expected says (tests/differential.t), and that the
+# negative controls of the debug instrumentation fail (an inverted lock
+# order BUGs; a page reference leaked per futex fd fails the lifetime
+# tests).  Without a
 # 2.5.38 tree it says SKIPPED, loudly.
 set -eu
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 ME=kernel.t
 
@@ -39,6 +43,7 @@ pristine=$(printf '%s\n' "$out" | tail -n 1)
 
 TAP_LOGDIR=$TOP/results/logs
 mkdir -p "$TAP_LOGDIR"
+# shellcheck source=tap.sh
 . "$TOP/tests/tap.sh"
 
 # The series as a reviewer applies it: quilt, pristine tree, fuzz 0.
@@ -48,7 +53,7 @@ applies() {
 		return 0
 	fi
 	tmp=$(mktemp -d)
-	trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+	cleanup_add "$tmp"
 	cp -a "$pristine" "$tmp/linux"
 	chmod -R u+w "$tmp/linux"
 	(cd "$tmp/linux" &&
@@ -56,10 +61,9 @@ applies() {
 	 q push -a --fuzz=0)
 	chmod -R u+w "$tmp"
 	rm -rf "$tmp"
-	trap - EXIT
 }
 
-echo "1..23"
+echo "1..24"
 logged "LKML series applies to pristine $KVER with quilt at fuzz 0" applies
 for v in vanilla-up vanilla-smp patched-up patched-smp \
     vanilla-up-preempt vanilla-smp-highmem patched-up-preempt \
@@ -107,6 +111,7 @@ logged "vanilla and patched (UP; SMP, 2 CPUs) differ on bad input only as tests/
 # the checker's report, and boot-test must fail on it.
 lock_rank_control() {
 	lr_series=$(mktemp)
+	cleanup_add "$lr_series"
 	{ series_names "$TOP/series"
 	  series_names "$TOP/patches/debug/series" | sed 's|^|debug/|'
 	  echo debug/debug-lock-rank-invert.patch; } >"$lr_series"
@@ -125,4 +130,31 @@ lock_rank_control() {
 }
 logged "patched-up with an inverted lock order (debug-lock-rank-invert): the checker BUGs" \
 	lock_rank_control
+# Negative control of the lifetime tests' leak checks
+# (patches/debug/debug-futex-count): patches/debug/debug-leak-page.patch
+# makes futex_close() forget the fd's page reference, one page an fd.
+# The lifetime tests must fail: /proc/futex_debug counts the references
+# left, and lifetime_fork_reuse (one such page an iteration) loses more
+# MemFree than the tests allow.
+leak_page_control() {
+	lp_series=$(mktemp)
+	cleanup_add "$lp_series"
+	{ series_names "$TOP/series"
+	  series_names "$TOP/patches/debug/series" | sed 's|^|debug/|'
+	  echo debug/debug-leak-page.patch; } >"$lp_series"
+	lp_out=$("$TOP/scripts/build" --series "$lp_series" --patches "$TOP/patches" \
+		--no-debug --tree patched-up-leakpage patched-up) ||
+		{ rm -f "$lp_series"; printf '%s\n' "$lp_out"; return 1; }
+	rm -f "$lp_series"
+	lp_log=$TAP_LOGDIR/patched-up-leakpage.log
+	if "$TOP/scripts/boot-test" --kernel "$(printf '%s\n' "$lp_out" | tail -n 1)" \
+	    --tests lifetime --timeout 300 --log "$lp_log" patched-up; then
+		echo "boot-test passed the lifetime tests on a kernel that leaks a page an fd"
+		return 1
+	fi
+	grep -m 1 'lifetime_fork_reuse: futex_debug: futex_pages [1-9][0-9]* at the end, want 0' "$lp_log" &&
+	grep -m 1 'lifetime_fork_reuse: MemFree [0-9]* kB below its baseline' "$lp_log"
+}
+logged "patched-up leaking a page an fd (debug-leak-page): the lifetime tests fail" \
+	leak_page_control
 [ $failed = 0 ]

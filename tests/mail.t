@@ -6,9 +6,11 @@
 # LKML series, honest "not run") still run; the round trip through git am
 # says SKIPPED, loudly.
 set -eu
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 ME=mail.t
+# shellcheck source=tap.sh
 . "$TOP/tests/tap.sh"
 tap_scratch
 
@@ -50,6 +52,7 @@ threading() {
 	[ "$(printf '%s\n' "$ids" | sort -u | wc -l)" = $((total + 1)) ] ||
 		{ echo "Message-Ids not unique: $ids"; return 1; }
 	cover=$(printf '%s\n' "$ids" | head -n 1)
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
 	[ "$(grep -c "^In-Reply-To: $cover\$" "$mbox")" = "$total" ] &&
 	[ "$(grep -c "^References: $cover\$" "$mbox")" = "$total" ] ||
 		{ echo "k/N not threaded under $cover"; return 1; }
@@ -191,13 +194,15 @@ am() {
 	m=$($GIT mailsplit -o"$tmp/split" "$mbox") || return 1
 	[ "$m" = $((total + 1)) ] || { echo "mailsplit found $m mails"; return 1; }
 	# 0001 is the cover letter: no patch in it.
+	# shellcheck disable=SC2012  # mailsplit names the files 0001, 0002, ...
 	ls "$tmp/split"/* | sed 1d >"$tmp/list"
+	# shellcheck disable=SC2046  # the mail files, one word each, split on purpose
 	(cd "$tmp/git" && $GIT am -q $(cat "$tmp/list"))
 }
 check "git am applies [PATCH 1/$total]..[PATCH $total/$total]" am
 
 commits() {
-	got=$(cd "$tmp/git" && $GIT log --reverse --format=%s HEAD~$total..HEAD)
+	got=$(cd "$tmp/git" && $GIT log --reverse --format=%s "HEAD~$total..HEAD")
 	want=$(for p in $names; do head -n 1 "$TOP/patches/$p"; done)
 	[ "$got" = "$want" ] || { printf 'got:\n%s\nwant:\n%s\n' "$got" "$want"; return 1; }
 	# The commit message is the patch description.

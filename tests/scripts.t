@@ -9,9 +9,11 @@
 # caller's cache and sources (as make check does), and are skipped
 # without them, and under make check-host (FUTEX_COW_HOST_ONLY=1).
 set -eu
-TOP=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=../scripts/lib.sh
 . "$TOP/scripts/lib.sh"
 
+# shellcheck source=tap.sh
 . "$TOP/tests/tap.sh"
 tap_scratch
 
@@ -47,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..14"
+echo "1..18"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -59,6 +61,7 @@ expect_fail() {
 	printf '# the table\nt_ok\tlost the wakeup$\tthe bug\nt_other\tlost the wakeup\tthe bug\nt_pass\tlost\tthe bug\nt_hang\tlost\tthe bug\n' \
 		>"$tmp/xf"
 	printf '1..2\n# tests/x.c:1: lost the wakeup\nnot ok 1 t_ok\n' >"$tmp/c1"
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
 	"$x" --file "$tmp/xf" "$tmp/c1" >"$tmp/o1" &&
 	grep -q '^# t_ok: failed as expected: tests/x.c:1: lost the wakeup$' "$tmp/o1" ||
 		{ cat "$tmp/o1"; echo "the expected failure was refused"; return 1; }
@@ -82,12 +85,14 @@ expect_fail() {
 	printf 't_bad lost the wakeup (spaces, not tabs)\n' >"$tmp/xbad"
 	rc=0
 	"$x" --file "$tmp/xbad" "$tmp/c1" >/dev/null 2>"$tmp/e3" || rc=$?
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
 	[ $rc = 2 ] && grep -q 'xbad:1: want TEST<tab>REGEX<tab>WHY' "$tmp/e3" ||
 		{ cat "$tmp/e3"; echo "malformed file: exit $rc, want 2"; return 1; }
 	# The real file is well-formed and names only tests that exist.
 	rc=0
 	"$x" "$tmp/c1" >/dev/null 2>"$tmp/e4" || rc=$?
 	[ $rc = 1 ] || { cat "$tmp/e4"; echo "tests/expected-failures: exit $rc"; return 1; }
+	# shellcheck disable=SC2013  # test names, one word each
 	for t in $(awk -F'\t' '!/^[ \t]*(#|$)/ { print $1 }' "$TOP/tests/expected-failures"); do
 		grep -q "^T($t," "$TOP/tests/guest/tests/list.h" ||
 			{ echo "tests/expected-failures: no test $t in list.h"; return 1; }
@@ -134,6 +139,101 @@ for d in /usr/local/bin /usr/bin /bin; do
 done
 refuses "build names a missing tool" "missing tool 'quilt'" \
 	env PATH="$tmp/bin" "$TOP/scripts/build" patched-up
+
+# The committed .checkpatch.conf (checkpatch.pl run by hand) is what
+# make checkpatch-conf writes from scripts/check-series.
+checkpatch_conf() {
+	"$TOP/scripts/check-series" --checkpatch-conf >"$tmp/cpconf" || return 1
+	diff -u "$TOP/.checkpatch.conf" "$tmp/cpconf" ||
+		{ echo "run make checkpatch-conf"; return 1; }
+}
+check ".checkpatch.conf is what scripts/check-series --checkpatch-conf writes" \
+	checkpatch_conf
+
+# lib.sh's cleanup: on exit the exit status is kept and read-only trees
+# are removed, and each command runs once; on HUP too.
+cleanup_lib() {
+	d=$tmp/cl
+	mkdir -p "$d"
+	cat >"$d/t" <<EOF
+#!/bin/sh
+set -eu
+. "$TOP/scripts/lib.sh"
+w=\$(mktemp -d "$d/w.XXXXXX")
+cleanup_add "\$w"
+mkdir "\$w/ro"
+touch "\$w/ro/f"
+chmod a-w "\$w/ro"
+on_exit 'echo once >>"$d/count"'
+echo started >"$d/started"
+case \$1 in
+exit) exit 3 ;;
+wait) sleep 60 ;;
+esac
+EOF
+	rc=0
+	sh "$d/t" exit || rc=$?
+	[ $rc = 3 ] || { echo "exit $rc, want 3"; return 1; }
+	[ "$(cat "$d/count")" = once ] || { echo "ran: $(cat "$d/count")"; return 1; }
+	[ -z "$(ls -d "$d"/w.* 2>/dev/null)" ] || { echo "left: $(ls -d "$d"/w.*)"; return 1; }
+	rm -f "$d/count" "$d/started"
+	signalled HUP 129 "$d/started" sh "$d/t" wait || return 1
+	[ "$(cat "$d/count")" = once ] || { echo "on HUP ran: $(cat "$d/count")"; return 1; }
+	[ -z "$(ls -d "$d"/w.* 2>/dev/null)" ] || { echo "left after HUP: $(ls -d "$d"/w.*)"; return 1; }
+}
+
+# signalled SIG STATUS FILE COMMAND...: start COMMAND in a process group
+# of its own with SIGINT not ignored (perl: a background job of a script
+# would ignore it); once FILE exists, send SIG to the group, as Ctrl-C
+# does; COMMAND must end with STATUS.
+signalled() {
+	_sig=$1 _want=$2 _file=$3
+	shift 3
+	perl -e '$SIG{INT} = "DEFAULT"; setpgrp(0, 0); exec @ARGV or die "exec: $!"' \
+		"$@" >"$tmp/sig.out" 2>&1 </dev/null &
+	_pid=$!
+	_i=0
+	while [ ! -e "$_file" ]; do
+		_i=$((_i + 1))
+		if [ $_i -gt 300 ]; then
+			kill -s KILL -- "-$_pid" 2>/dev/null || :
+			echo "$_file never appeared"
+			cat "$tmp/sig.out"
+			return 1
+		fi
+		sleep 0.1
+	done
+	kill -s "$_sig" -- "-$_pid"
+	_rc=0
+	wait "$_pid" || _rc=$?
+	[ "$_rc" = "$_want" ] ||
+		{ cat "$tmp/sig.out"; echo "SIG$_sig: exit $_rc, want $_want"; return 1; }
+}
+check "lib.sh cleanup: exit status kept, read-only tree removed, once; on HUP too" \
+	cleanup_lib
+
+# check-series interrupted (SIGINT, as Ctrl-C; SIGTERM) while checkpatch
+# runs (a stand-in that waits) removes its temporary directory, which in
+# a full run holds a copy of the kernel tree.
+interrupted() {
+	d=$tmp/int-$1
+	mkdir -p "$d/tmp" "$d/patches"
+	printf 'one.patch\n' >"$d/series"
+	printf 'test: one\n\nAdds a variable.\n--- a/kernel/one.c\n+++ b/kernel/one.c\n@@ -1,1 +1,2 @@\n /* one */\n+int one_x;\n' \
+		>"$d/patches/one.patch"
+	printf 'open(F, ">", "%s/started") or die; close(F); sleep 60;\n' "$d" \
+		>"$d/slow.pl"
+	signalled "$1" "$2" "$d/started" env TMPDIR="$d/tmp" \
+		"$TOP/scripts/check-series" --series "$d/series" \
+		--patches "$d/patches" --style-only --checkpatch "$d/slow.pl" \
+		--logs "$d/logs" || return 1
+	[ -z "$(ls -A "$d/tmp")" ] ||
+		{ echo "left in TMPDIR:"; ls -A "$d/tmp"; return 1; }
+}
+check "check-series stopped by SIGINT: its temporary directory is removed" \
+	interrupted INT 130
+check "check-series stopped by SIGTERM: its temporary directory is removed" \
+	interrupted TERM 143
 
 # make check-host: no kernel builds or boots, whatever the cache holds.
 why=

@@ -8,15 +8,16 @@
 #   logged NAME COMMAND...  output kept in $TAP_LOGDIR/t<n>.log and
 #                           always shown as TAP diagnostics
 #
-# tap_scratch makes a scratch directory $tmp, removed on exit (read-only
-# trees included).
+# tap_scratch makes a scratch directory $tmp, removed on exit or on
+# HUP, INT or TERM (read-only trees included): it needs scripts/lib.sh
+# (cleanup_add) sourced first.
 
 n=0
 failed=0
 
 tap_scratch() {
 	tmp=$(mktemp -d)
-	trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+	cleanup_add "$tmp"
 }
 
 # tap_point LOG SHOW NAME COMMAND...: run COMMAND into LOG; one TAP line.

@@ -7,8 +7,11 @@
 # by "make check".  TAP.
 set -eu
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"	# for cleanup_add; it sets TOP from $0: again
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cleanup_add "$tmp"
 
 if ! echo 'int x;' | gcc -m32 -c -x c -o /dev/null - 2>/dev/null; then
 	echo "1..0 # SKIP gcc -m32 does not work (gcc-multilib)"

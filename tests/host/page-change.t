@@ -50,7 +50,9 @@ case $PATCH in
 esac
 mkdir -p "$LOG"
 
+# shellcheck disable=SC2034  # read by logged() of tests/tap.sh
 TAP_LOGDIR=$LOG
+# shellcheck source=../tap.sh
 . "$HERE/../tap.sh"
 
 skip() {
@@ -159,9 +161,11 @@ logged "build the broken variants (negative controls)" \
 logged "stress" pass "$S" "$D"
 # Many registrations per mm: long chains in the colliding hash.
 MANY="--mms 2 --waiters 20"
+# shellcheck disable=SC2086  # $MANY: options, split on purpose
 logged "stress, every mm in 2 hash buckets, many per mm" \
 	pass "$S" "$D" --collide $MANY
 logged "stress under ThreadSanitizer" tsan "$O/stress-tsan" "$D"
+# shellcheck disable=SC2086  # $MANY: options, split on purpose
 logged "stress under ThreadSanitizer, 2 hash buckets, many per mm" \
 	tsan "$O/stress-tsan" "$D" --collide $MANY
 # valgrind runs one thread at a time; --fair-sched hands the lock round
@@ -204,10 +208,12 @@ if [ -f "$KTREE/lib/rbtree.c" ]; then
 		build KERNEL_TREE="$KTREE" "$O/stress-krb" &&
 		pass "$O/stress-krb" "$@"
 	}
+	# shellcheck disable=SC2086  # $MANY: options, split on purpose
 	logged "stress, colliding hash, on $KTREE/lib/rbtree.c (balanced) instead of the shim's tree" \
 		krb "$D" --collide $MANY
 else
 	skip "no kernel tree at $KTREE (KERNEL_TREE): the shim's tree only"
 fi
 
+# shellcheck disable=SC2154  # failed: set by tests/tap.sh
 [ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }

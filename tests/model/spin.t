@@ -39,6 +39,9 @@
 set -eu
 HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 TOP=$(CDPATH='' cd -- "$HERE/../.." && pwd)
+# shellcheck source=../../scripts/lib.sh
+. "$TOP/scripts/lib.sh"	# for on_exit; it sets TOP from $0: again
+TOP=$(CDPATH='' cd -- "$HERE/../.." && pwd)
 MODEL=$TOP/tests/model/futex_cow.pml
 CONDENSE=$TOP/tests/model/condense.awk
 
@@ -70,10 +73,7 @@ cleanup() {
 		rm -rf "$tmp"
 	fi
 }
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 started=$(date +%s)
 
