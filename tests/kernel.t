@@ -105,55 +105,51 @@ logged "vanilla-up: no FUTEX_FD pin limit without the series (limit test fails)"
 	--log "$TAP_LOGDIR/vanilla-up-limit.log" vanilla-up
 logged "vanilla and patched (UP; SMP, 2 CPUs) differ on bad input only as tests/differential.expected says" \
 	"$TOP/tests/differential.t"
-# Negative control of the lock-order checker (patches/debug/debug-lock-rank):
-# patches/debug/debug-lock-rank-invert.patch makes futex_wake() take
-# page_table_lock under futex_lock; the first FUTEX_WAKE must BUG() with
-# the checker's report, and boot-test must fail on it.
-lock_rank_control() {
-	lr_series=$(mktemp)
-	cleanup_add "$lr_series"
+# broken_boot NAME PATCH TESTS TIMEOUT: build the series, the debug series
+# and patches/debug/PATCH (a deliberately broken kernel, in no series)
+# into the work tree patched-up-NAME, and boot it with TESTS.  Fails if
+# the build fails or boot-test passes; the console is in
+# $TAP_LOGDIR/patched-up-NAME.log.
+broken_boot() {
+	bb_series=$(mktemp)
+	cleanup_add "$bb_series"
 	{ series_names "$TOP/series"
 	  series_names "$TOP/patches/debug/series" | sed 's|^|debug/|'
-	  echo debug/debug-lock-rank-invert.patch; } >"$lr_series"
-	lr_out=$("$TOP/scripts/build" --series "$lr_series" --patches "$TOP/patches" \
-		--no-debug --tree patched-up-lockinvert patched-up) ||
-		{ rm -f "$lr_series"; printf '%s\n' "$lr_out"; return 1; }
-	rm -f "$lr_series"
-	lr_log=$TAP_LOGDIR/patched-up-lockinvert.log
-	if "$TOP/scripts/boot-test" --kernel "$(printf '%s\n' "$lr_out" | tail -n 1)" \
-	    --tests basic --timeout 120 --log "$lr_log" patched-up; then
-		echo "boot-test passed a kernel with an inverted lock order"
+	  echo "debug/$2"; } >"$bb_series"
+	bb_out=$("$TOP/scripts/build" --series "$bb_series" \
+		--patches "$TOP/patches" --no-debug --tree "patched-up-$1" \
+		patched-up) || { printf '%s\n' "$bb_out"; return 1; }
+	if "$TOP/scripts/boot-test" --tests "$3" --timeout "$4" \
+	    --kernel "$(printf '%s\n' "$bb_out" | tail -n 1)" \
+	    --log "$TAP_LOGDIR/patched-up-$1.log" patched-up; then
+		echo "boot-test passed patched-up with $2"
 		return 1
 	fi
-	grep -m 1 'lock_rank: lock order violation: taking mm->page_table_lock (rank 1) at futex.c:[0-9]* while holding futex_lock (rank 3)' "$lr_log" &&
-	grep -m 1 'kernel BUG at lock_rank.c' "$lr_log"
+}
+# Negative control of the lock-order checker (debug-lock-rank):
+# debug-lock-rank-invert.patch makes futex_wake() take page_table_lock
+# under futex_lock; the first FUTEX_WAKE must BUG() with the report.
+lock_rank_control() {
+	broken_boot lockinvert debug-lock-rank-invert.patch basic 120 ||
+		return 1
+	grep -m 1 'lock_rank: lock order violation: taking mm->page_table_lock (rank 1) at futex.c:[0-9]* while holding futex_lock (rank 3)' \
+		"$TAP_LOGDIR/patched-up-lockinvert.log" &&
+	grep -m 1 'kernel BUG at lock_rank.c' \
+		"$TAP_LOGDIR/patched-up-lockinvert.log"
 }
 logged "patched-up with an inverted lock order (debug-lock-rank-invert): the checker BUGs" \
 	lock_rank_control
-# Negative control of the lifetime tests' leak checks
-# (patches/debug/debug-futex-count): patches/debug/debug-leak-page.patch
-# makes futex_close() forget the fd's page reference, one page an fd.
-# The lifetime tests must fail: /proc/futex_debug counts the references
-# left, and lifetime_fork_reuse (one such page an iteration) loses more
-# MemFree than the tests allow.
+# Negative control of the lifetime tests' leak checks (debug-futex-count):
+# debug-leak-page.patch makes futex_close() forget the fd's page
+# reference.  /proc/futex_debug counts the references left, and
+# lifetime_fork_reuse (one such page an iteration) loses more MemFree
+# than the tests allow.
 leak_page_control() {
-	lp_series=$(mktemp)
-	cleanup_add "$lp_series"
-	{ series_names "$TOP/series"
-	  series_names "$TOP/patches/debug/series" | sed 's|^|debug/|'
-	  echo debug/debug-leak-page.patch; } >"$lp_series"
-	lp_out=$("$TOP/scripts/build" --series "$lp_series" --patches "$TOP/patches" \
-		--no-debug --tree patched-up-leakpage patched-up) ||
-		{ rm -f "$lp_series"; printf '%s\n' "$lp_out"; return 1; }
-	rm -f "$lp_series"
-	lp_log=$TAP_LOGDIR/patched-up-leakpage.log
-	if "$TOP/scripts/boot-test" --kernel "$(printf '%s\n' "$lp_out" | tail -n 1)" \
-	    --tests lifetime --timeout 300 --log "$lp_log" patched-up; then
-		echo "boot-test passed the lifetime tests on a kernel that leaks a page an fd"
-		return 1
-	fi
-	grep -m 1 'lifetime_fork_reuse: futex_debug: futex_pages [1-9][0-9]* at the end, want 0' "$lp_log" &&
-	grep -m 1 'lifetime_fork_reuse: MemFree [0-9]* kB below its baseline' "$lp_log"
+	broken_boot leakpage debug-leak-page.patch lifetime 300 || return 1
+	grep -m 1 'lifetime_fork_reuse: futex_debug: futex_pages [1-9][0-9]* at the end, want 0' \
+		"$TAP_LOGDIR/patched-up-leakpage.log" &&
+	grep -m 1 'lifetime_fork_reuse: MemFree [0-9]* kB below its baseline' \
+		"$TAP_LOGDIR/patched-up-leakpage.log"
 }
 logged "patched-up leaking a page an fd (debug-leak-page): the lifetime tests fail" \
 	leak_page_control

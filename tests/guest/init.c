@@ -258,7 +258,6 @@ static int wait_test(int pid, long timeout_ms)
 	}
 }
 
-static long meminfo_field(const char *field);
 static long highfree_min = -1;	/* kB, after each test (testargs=highmem) */
 
 static void run_test(const struct test *t, int num)
@@ -333,29 +332,11 @@ static void run_test(const struct test *t, int num)
 	rt_printf("%s %d %s%s%s\n", result, num, t->name, dir,
 		  todo && ok != 2 ? todo : "");
 	if (opt.highmem) {	/* did highmem last? */
-		long h = meminfo_field("HighFree");
+		long h = rt_meminfo("HighFree");
 
 		if (h >= 0 && (highfree_min < 0 || h < highfree_min))
 			highfree_min = h;
 	}
-}
-
-/* a field of /proc/meminfo, in kB; -1 if unavailable */
-static long meminfo_field(const char *field)
-{
-	char buf[2048], *p;
-	size_t n = strlen(field);
-
-	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, field, n) == 0 && p[n] == ':') {
-			p += n + 1;
-			while (*p == ' ')
-				p++;
-			return rt_atol(p);
-		}
-	return -1;
 }
 
 /*
@@ -365,7 +346,7 @@ static long meminfo_field(const char *field)
 static long highfree_drop(long before, long want, long slack,
 			  const char *what)
 {
-	long drop = (before - meminfo_field("HighFree")) / 4;
+	long drop = (before - rt_meminfo("HighFree")) / 4;
 
 	tap_diag("highmem: %s: HighFree -%ld pages (want %ld..%ld)", what,
 		 drop, want, want + slack);
@@ -406,14 +387,14 @@ static void __attribute__((noinline)) stack_touch(void)
 static int highmem_probe(void)
 {
 	static const struct timespec ms10 = { 0, 10 * 1000 * 1000 };
-	long total = meminfo_field("HighTotal");
+	long total = rt_meminfo("HighTotal");
 	long before, child;
 	char *p, *q;
 	volatile int *f;
 	int i;
 
 	tap_diag("highmem: HighTotal %ld kB, HighFree %ld kB, LowFree %ld kB",
-		 total, meminfo_field("HighFree"), meminfo_field("LowFree"));
+		 total, rt_meminfo("HighFree"), rt_meminfo("LowFree"));
 	REQUIRE(total > 0, "no highmem (HighTotal %ld kB): boot with more "
 		"memory than the kernel maps (896 MB)", total);
 	stack_touch();		/* we are a fork of init */
@@ -422,7 +403,7 @@ static int highmem_probe(void)
 	p = rt_map(HM_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS);
 	REQUIRE(p, "mmap");
-	before = meminfo_field("HighFree");
+	before = rt_meminfo("HighFree");
 	for (i = 0; i < HM_PAGES; i++)
 		p[i * PAGE_SIZE] = 1;
 	highfree_drop(before, HM_PAGES, opt.highpte ? 2 : 0,
@@ -433,7 +414,7 @@ static int highmem_probe(void)
 		   MAP_PRIVATE | MAP_ANONYMOUS);
 	REQUIRE(q, "mmap");
 	q = (char *)(((unsigned long)q + PT_SPAN - 1) & ~(PT_SPAN - 1));
-	before = meminfo_field("HighFree");
+	before = rt_meminfo("HighFree");
 	for (i = 0; i < HM_PTES; i++)
 		q[i * PT_SPAN] = 1;
 	if (opt.highpte)
@@ -453,7 +434,7 @@ static int highmem_probe(void)
 	REQUIRE(child > 0, "fork: %s", rt_errname(child));
 	stack_touch();
 	rt_sleep_ms(50);	/* let the child settle */
-	before = meminfo_field("HighFree");
+	before = rt_meminfo("HighFree");
 	*f = 0;			/* the COW copy */
 	highfree_drop(before, 1, 0, "the COW copy of the futex page");
 	EXPECT_ERR(sys_futex(f, FUTEX_WAIT, 0, &ms10), ETIMEDOUT,
@@ -484,7 +465,7 @@ static void finish(void)
 			 count.todo_passed);
 	if (opt.highmem)
 		tap_diag("highmem: HighFree %ld kB at the end, lowest after a "
-			 "test %ld kB", meminfo_field("HighFree"), highfree_min);
+			 "test %ld kB", rt_meminfo("HighFree"), highfree_min);
 	tap_diag("tests %d pass %d fail %d todo %d", count.run, count.pass,
 		 count.fail, count.todo);
 	if (!opt.pid1 || tap_host)

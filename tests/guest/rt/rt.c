@@ -204,6 +204,23 @@ long rt_read_file(const char *path, char *buf, size_t n)
 	return len;
 }
 
+long rt_meminfo(const char *field)
+{
+	char buf[2048], *p;
+	size_t n = strlen(field);
+
+	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, field, n) && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			return rt_atol(p);
+		}
+	return -1;
+}
+
 s64 rt_now_us(void)
 {
 	struct timeval tv;

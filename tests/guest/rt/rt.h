@@ -37,6 +37,8 @@ const char *rt_errname(long err);
 
 long rt_write_all(int fd, const void *buf, size_t n);
 long rt_read_file(const char *path, char *buf, size_t n);
+/* a field of /proc/meminfo ("MemFree", "HighFree", ...); -1 if absent */
+long rt_meminfo(const char *field);
 
 /* monotonic enough: gettimeofday, in milliseconds / microseconds */
 long rt_now_ms(void);

@@ -413,23 +413,6 @@ int cow_multi(void)
 	return tap_result();
 }
 
-/* MemFree from /proc/meminfo, in kB; -1 if unavailable */
-static long memfree_kb(void)
-{
-	char buf[2048], *p;
-
-	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, "MemFree:", 8) == 0) {
-			p += 8;
-			while (*p == ' ')
-				p++;
-			return rt_atol(p);
-		}
-	return -1;
-}
-
 /*
  * Hundreds of fork / COW / wake rounds: none loses its wakeup, and no
  * page is left pinned (a leaked reference per round would show as
@@ -465,10 +448,10 @@ int cow_rounds(void)
 
 	REQUIRE(f, "no page");
 	REQUIRE(one_round(f) == 0, "first round lost its wakeup");
-	before = memfree_kb();
+	before = rt_meminfo("MemFree");
 	for (i = 0; i < ROUNDS; i++)
 		lost += one_round(f) != 0;
-	after = memfree_kb();
+	after = rt_meminfo("MemFree");
 	EXPECT(lost == 0, "%d of %d rounds lost the wakeup", lost, ROUNDS);
 	/* a host's MemFree moves with everything else it runs */
 	if (before >= 0 && after >= 0 && !tap_host) {

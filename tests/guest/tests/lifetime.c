@@ -54,23 +54,6 @@
 static int data_page[PAGE_SIZE / sizeof(int)]
 	__attribute__((aligned(PAGE_SIZE))) = { [PAGE_SIZE / sizeof(int) - 1] = 1 };
 
-static long meminfo_kb(const char *field)
-{
-	char buf[2048], *p;
-	size_t n = strlen(field);
-
-	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (!strncmp(p, field, n) && p[n] == ':') {
-			p += n + 1;
-			while (*p == ' ')
-				p++;
-			return rt_atol(p);
-		}
-	return -1;
-}
-
 /* "registrations N" of /proc/page_change; -1 if there is none */
 static long pc_registrations(void)
 {
@@ -202,14 +185,14 @@ static void lt_baseline(struct lt *b, const char *name)
 	b->name = name;
 	b->lazy = ncpus() - 1;
 	b->regs0 = settle(&b->d0, -1, 0);
-	b->mem0 = meminfo_kb("MemFree");
+	b->mem0 = rt_meminfo("MemFree");
 }
 
 static void lt_finish(struct lt *b, int iterations)
 {
 	struct fdebug d;
 	long regs = settle(&d, b->d0.mms, b->lazy);
-	long mem = meminfo_kb("MemFree");
+	long mem = rt_meminfo("MemFree");
 
 	if (mem >= 0 && b->mem0 >= 0)
 		tap_diag("%s: %d iterations: MemFree %ld kB at the baseline, "

@@ -70,24 +70,6 @@ static long poll_in(int fd, int ms)
 	return r < 0 ? r : p.revents;
 }
 
-/* a field of /proc/meminfo ("MemFree", "Available", ...); -1 if absent */
-static long meminfo(const char *field)
-{
-	char buf[2048], *p;
-	size_t n = strlen(field);
-
-	if (rt_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
-		return -1;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (!strncmp(p, field, n) && p[n] == ':') {
-			p += n + 1;
-			while (*p == ' ')
-				p++;
-			return rt_atol(p);
-		}
-	return -1;
-}
-
 /* end a waiter that was not woken (it sleeps without a timeout) */
 static void waiter_kill(struct waiter *w)
 {
@@ -760,13 +742,13 @@ int review_hugetlb_leak(void)
 
 	if (tap_host)
 		SKIP("host kernel: alloc_hugepages is a 2.5 system call");
-	avail0 = meminfo("Available");
-	size_kb = meminfo("Size");
+	avail0 = rt_meminfo("Available");
+	size_kb = rt_meminfo("Size");
 	REQUIRE(avail0 >= 0 && size_kb > 0, "no huge page pool in "
 		"/proc/meminfo (Available:, Size:): kernel built without "
 		"CONFIG_HUGETLB_PAGE? configs/*.config must set it");
 	tap_diag("hugetlb: %ld huge pages of %ld kB free, of %ld",
-		 avail0, size_kb, meminfo("HugePages"));
+		 avail0, size_kb, rt_meminfo("HugePages"));
 	REQUIRE(avail0 >= 1, "the huge page pool is empty (guest memory?)");
 	for (i = 0; i < HUGE_ROUNDS; i++) {
 		addr = SC5(__NR_alloc_hugepages, 0, 0, size_kb * 1024,
@@ -785,10 +767,10 @@ int review_hugetlb_leak(void)
 		r = SC1(__NR_free_hugepages, addr);
 		REQUIRE(r >= 0, "round %d: free_hugepages: %s", i,
 			rt_errname(r));
-		avail = meminfo("Available");
+		avail = rt_meminfo("Available");
 		tap_diag("hugetlb: round %d: %ld huge pages free", i, avail);
 	}
-	avail = meminfo("Available");
+	avail = rt_meminfo("Available");
 	EXPECT(avail == avail0, "huge page pool: %ld free before, %ld after "
 	       "%d rounds of alloc_hugepages, FUTEX_WAIT, free_hugepages: "
 	       "%ld huge pages leaked by FUTEX_WAIT", avail0, avail,
