@@ -74,6 +74,19 @@ _cleanup_sig() {
 	exit "$2"
 }
 
+# The one i386 toolchain of the project, for the kernel and the guest
+# programs: Debian's cross compiler (gcc-i686-linux-gnu).  gcc-multilib
+# cannot be used: Debian removes it when musl:i386 (the guest's libc,
+# tests/userspace) is installed, as both bring an i386 gcc.
+CROSS=${CROSS_COMPILE:-i686-linux-gnu-}
+TARGET_CC=${CROSS}gcc
+
+# need_target_cc: fail with one line unless $TARGET_CC builds i386 code.
+need_target_cc() {
+	command -v "$TARGET_CC" >/dev/null 2>&1 ||
+		die "missing $TARGET_CC (Debian package: gcc-i686-linux-gnu)"
+}
+
 # Print the number of CPUs for make -j.
 ncpus() {
 	getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2

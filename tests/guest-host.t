@@ -10,7 +10,7 @@
 set -eu
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 if ! make -s -C "$TOP/tests/guest" >/dev/null 2>&1; then
-	echo "1..0 # SKIP cannot build the guest programs (gcc -m32?)"
+	echo "1..0 # SKIP cannot build the guest programs (i686-linux-gnu-gcc?)"
 	exit 0
 fi
 if ! "$TOP/tests/guest/build/init" --list >/dev/null 2>&1; then

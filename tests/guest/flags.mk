@@ -4,9 +4,10 @@
 # run in a 2.5.38 guest: included by tests/guest/Makefile and
 # tests/bench/Makefile.
 
-# a gcc with -m32 support (multilib); make's default "cc" may be clang
+# the project's i386 compiler (scripts/lib.sh: TARGET_CC, Debian's
+# gcc-i686-linux-gnu); make's default "cc" is the host's
 ifeq ($(origin CC),default)
-CC	:= gcc
+CC	:= i686-linux-gnu-gcc
 endif
 
 ARCHFLAGS := -m32 -march=i686

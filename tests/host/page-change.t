@@ -6,7 +6,7 @@
 # shims in shim/linux/ (plain, ThreadSanitizer, -m32, and four broken
 # variants), and runs it: plainly, under TSan, helgrind and memcheck,
 # and the broken variants, which must be caught (negative controls).
-# Needs gcc and make; valgrind and -m32 (gcc-multilib) are optional and
+# Needs gcc and make; valgrind and the 32-bit build (gcc-i686-linux-gnu) are optional and
 # SKIPped if missing.  No kernel tree.  See README.
 #
 # PAGE_CHANGE_SECONDS: run time of each stress run (default 2).
@@ -126,12 +126,12 @@ expect_fail() {
 }
 
 # can_m32: 0 if -m32 programs link and run here; else 1, with the
-# reason in $m32_why (no multilib, or a kernel that cannot execute i386
+# reason in $m32_why (no i386 compiler, or a kernel that cannot execute i386
 # binaries: IA32 emulation off gives "Exec format error").
 can_m32() {
 	printf 'int main(void) { return 0; }\n' >"$O/m32.c"
-	if ! gcc -m32 -pthread -o "$O/m32" "$O/m32.c" >"$O/m32.log" 2>&1; then
-		m32_why="gcc -m32 cannot link here (no gcc-multilib?): $(head -n 1 "$O/m32.log")"
+	if ! i686-linux-gnu-gcc -pthread -o "$O/m32" "$O/m32.c" >"$O/m32.log" 2>&1; then
+		m32_why="i686-linux-gnu-gcc cannot link here (gcc-i686-linux-gnu, libc6-dev-i386-cross?): $(head -n 1 "$O/m32.log")"
 		return 1
 	fi
 	if ! ( "$O/m32" ) >"$O/m32.log" 2>&1; then
