@@ -110,16 +110,37 @@ series_id() {
 	done | sha256sum | cut -c1-16
 }
 
-# A kernel variant is KIND-CONFIG: KIND vanilla or patched, CONFIG the
-# name of a config file configs/CONFIG.config.
-#
+# A kernel variant is KIND-CONFIG: KIND a kind of configs/kinds
+# (vanilla, patched, the peers), CONFIG the name of a config file
+# configs/CONFIG.config.
+KINDS=$TOP/configs/kinds
+
+# kind_row KIND: the row of KIND in configs/kinds, its fields separated
+# by one tab (KIND STACK FUZZ DEBUG WHAT); fail (1) if there is none.
+kind_row() {
+	awk -v k="$1" '!/^[[:space:]]*(#|$)/ && $1 == k {
+		w = $0; for (i = 1; i <= 4; i++) sub(/^[[:space:]]*[^[:space:]]+/, "", w)
+		sub(/^[[:space:]]+/, "", w)
+		print $1 "\t" $2 "\t" $3 "\t" $4 "\t" w; f = 1; exit }
+		END { exit !f }' "$KINDS" 2>/dev/null
+}
+
+# kind_names: the kinds, one a line, in table order.
+kind_names() {
+	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KINDS" 2>/dev/null
+}
+
 # variant_config VARIANT: print the config file of VARIANT; fail (1) if
 # VARIANT is not of that form or has no config file.
 variant_config() {
 	case $1 in
-	vanilla-?*|patched-?*) ;;
+	[a-z]*-?*) ;;
 	*) return 1 ;;
 	esac
+	case ${1%%-*} in
+	*[!a-z0-9]*) return 1 ;;
+	esac
+	kind_row "${1%%-*}" >/dev/null || return 1
 	case ${1#*-} in
 	*[!A-Za-z0-9_.-]*|.*) return 1 ;;
 	esac
@@ -135,7 +156,8 @@ variants() {
 		_c=${_c##*/}
 		_l="$_l${_l:+, }${_c%.config}"
 	done
-	echo "vanilla-CONFIG or patched-CONFIG, CONFIG one of: ${_l:-none in configs/}"
+	_k=$(kind_names | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
+	echo "KIND-CONFIG, KIND one of: ${_k:-none in configs/kinds}; CONFIG one of: ${_l:-none in configs/}"
 }
 
 # config_opt VARIANT KEY: the value of "KEY=VALUE" on a line
@@ -152,4 +174,20 @@ config_opt() {
 config_has() {
 	_c=$(variant_config "$1") || return 1
 	grep -q "^CONFIG_$2=y\$" "$_c"
+}
+
+# The stage table, configs/stages (its header says what the fields are).
+STAGES=$TOP/configs/stages
+
+# stage_rows: its rows, the fields separated by one tab (STAGE VARIANT
+# CPUS TESTS EXPECT PREFIXES); comments and blank lines dropped.
+stage_rows() {
+	awk '!/^[[:space:]]*(#|$)/ {
+		print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' "$STAGES"
+}
+
+# stage_variants: the kernel variants the stages boot, each once, in
+# table order.
+stage_variants() {
+	stage_rows | awk -F'\t' '!seen[$2]++ { print $2 }'
 }
