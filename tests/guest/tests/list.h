@@ -116,6 +116,32 @@ T(review_cost_munmap,		"review,review_vanilla",	150, 0)
 T(review_cost_exit,		"review,review_vanilla",	150, 0)
 T(review_hugetlb_leak,		"review,review_vanilla",	30, 0)
 
+/* groups "userspace" and "userspace_bug": real user space from the
+ * initrd's /us (tests/userspace: static musl with the 2.5.38 ABI
+ * adapter; Linux's futex selftests; POSIX reproducers).  userspace_bug
+ * must fail on vanilla 2.5.38 (tests/expected-failures).  The table:
+ * userspace.h; a program missing from the initrd is a SKIP. */
+#define U(name, groups, timeout, prog, arg, skip) T(name, groups, timeout, 0)
+#include "userspace.h"
+#undef U
+
+/* group "paths": kernel paths the other groups never reach (paths.c):
+ * exec, CLONE_FILES and a unix socket with a FUTEX_FD, a read-only
+ * MAP_SHARED file, truncate and swap under waiters, the pin limit's
+ * default bound, the hash size, allocation failures.  paths_bug fails on vanilla 2.5.38 (lost or
+ * false wakeups, no bound); paths_vanilla passes there.  paths_swap
+ * runs on small guests only (configs/up-swap.config), paths_unix_fd
+ * with CONFIG_UNIX only: they SKIP elsewhere, saying why. */
+T(paths_exec_fd,		"paths,paths_bug",	30, 0)
+T(paths_clone_files,		"paths,paths_bug",	30, 0)
+T(paths_unix_fd,		"paths,paths_vanilla",	30, 0)
+T(paths_shared_ro,		"paths,paths_vanilla",	30, 0)
+T(paths_truncate,		"paths,paths_bug",	60, 0)
+T(paths_swap,			"paths,paths_bug",	500, 0)
+T(paths_pin_default,		"paths,paths_bug",	120, 0)
+T(paths_hash_size,		"paths",	10, 0)
+T(paths_alloc_fail,		"paths",	30, 0)
+
 /* group "stress": token passing on many futexes while the process forks,
  * copies on write and is signalled; every wakeup accounted for.
  * testargs=duration=N (default 10 s; 3 s on the host) */
