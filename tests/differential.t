@@ -40,19 +40,8 @@ cleanup_add "$tmp"
 on_exit 'for f in "$tmp"/*.pid; do [ ! -f "$f" ] || kill "$(cat "$f")" 2>/dev/null; done'
 logdir=$TOP/results/logs
 mkdir -p "$logdir"
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+# shellcheck source=tap.sh
+. "$TOP/tests/tap.sh"
 
 # diag FILE: a file as TAP diagnostics, at most 60 lines of it
 diag() {

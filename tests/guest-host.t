@@ -6,7 +6,8 @@
 # they are.  A modern kernel keys private futexes by (mm, address), so
 # the COW tests must pass here (notodo): this checks the tests and the
 # runtime themselves, with no 2.5.38 kernel.  FUTEX_FD, gone from modern
-# kernels, is skipped.
+# kernels, is skipped.  Not on tests/tap.sh: the TAP is the guest
+# runner's own, as in the guest.
 set -eu
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 if ! make -s -C "$TOP/tests/guest" >/dev/null 2>&1; then

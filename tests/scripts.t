@@ -49,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..18"
+echo "1..21"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -94,8 +94,9 @@ expect_fail() {
 	[ $rc = 1 ] || { cat "$tmp/e4"; echo "tests/expected-failures: exit $rc"; return 1; }
 	# shellcheck disable=SC2013  # test names, one word each
 	for t in $(awk -F'\t' '!/^[ \t]*(#|$)/ { print $1 }' "$TOP/tests/expected-failures"); do
-		grep -q "^T($t," "$TOP/tests/guest/tests/list.h" ||
-			{ echo "tests/expected-failures: no test $t in list.h"; return 1; }
+		grep -q -E "^[TU]\($t," "$TOP/tests/guest/tests/list.h" \
+		    "$TOP/tests/guest/tests/userspace.h" ||
+			{ echo "tests/expected-failures: no test $t in list.h or userspace.h"; return 1; }
 	done
 }
 check "expect-fail: each expected failure must match its entry (pass, skip, no entry, other message, timeout, bad file refused)" expect_fail
@@ -124,6 +125,49 @@ refuses "get-kernel reports a failed download" "download of" \
 	get_kernel KERNEL_URL=http://127.0.0.1:9/none.tar.bz2
 refuses "build refuses an unknown variant" "unknown variant 'patched-arm'" \
 	"$TOP/scripts/build" patched-arm
+# Peers without a kernel history tree: one SKIPPED line, exit 77,
+# nothing built (configs/kinds, scripts/derive-peer).
+peer_skips() {
+	for cmd in "derive-peer vcache" "build vcache-up"; do
+		rc=0
+		# shellcheck disable=SC2086  # the script and its argument
+		env FUTEX_COW_CACHE="$cache" KERNEL_GIT="$1" \
+			"$TOP/scripts/"$cmd >"$tmp/pout" 2>"$tmp/perr" </dev/null || rc=$?
+		[ $rc = 77 ] || { cat "$tmp/pout" "$tmp/perr"; echo "$cmd: exit $rc, want 77"; return 1; }
+		if [ "$(wc -l <"$tmp/perr")" != 1 ] ||
+		    ! grep -q "SKIPPED: peer vcache needs a kernel history tree: $2" "$tmp/perr"; then
+			cat "$tmp/perr"
+			echo "$cmd: want one SKIPPED line"
+			return 1
+		fi
+	done
+	if [ -e "$cache/build/vcache-up" ] || [ -e "$cache/peers/vcache" ]; then
+		echo "something was left in the cache"
+		return 1
+	fi
+}
+check "a peer without KERNEL_GIT: SKIPPED (one line, exit 77), nothing built" \
+	peer_skips "" "set KERNEL_GIT"
+git init -q "$tmp/v38git" && git -C "$tmp/v38git" -c user.name=t \
+	-c user.email=t@t commit -q --allow-empty -m "v2.5.38 only" &&
+	git -C "$tmp/v38git" tag v2.5.38
+check "a peer from a KERNEL_GIT without its commits: SKIPPED, exit 77" \
+	peer_skips "$tmp/v38git" "KERNEL_GIT=.* has none of the commits"
+# The kinds table: every stack is there, and every kind has a variant.
+kinds_ok() {
+	for k in $(kind_names); do
+		stack=$(kind_row "$k" | cut -f2)
+		case $stack in
+		-|lkml) ;;
+		quilt:*) [ -f "$TOP/${stack#quilt:}" ] || { echo "$k: no ${stack#quilt:}"; return 1; } ;;
+		peer:*) [ -f "$TOP/patches/peers/${stack#peer:}" ] || { echo "$k: no patches/peers/${stack#peer:}"; return 1; } ;;
+		*) echo "$k: unknown stack $stack"; return 1 ;;
+		esac
+		variant_config "$k-up" >/dev/null || { echo "$k-up is not a variant"; return 1; }
+	done
+	! variant_config nosuchkind-up >/dev/null || { echo "nosuchkind-up is a variant"; return 1; }
+}
+check "configs/kinds: each kind's patch stack exists, KIND-up is a variant" kinds_ok
 refuses "boot-test refuses an unknown variant" "unknown variant 'x'" \
 	"$TOP/scripts/boot-test" x
 refuses "boot-test refuses a --duration that is not seconds" \

@@ -8,6 +8,8 @@
 #   logged NAME COMMAND...  output kept in $TAP_LOGDIR/t<n>.log and
 #                           always shown as TAP diagnostics
 #
+# and ok NAME / not_ok NAME for an outcome decided by the caller.
+#
 # tap_scratch makes a scratch directory $tmp, removed on exit or on
 # HUP, INT or TERM (read-only trees included): it needs scripts/lib.sh
 # (cleanup_add) sourced first.
@@ -46,6 +48,19 @@ tap_point() {
 
 check() {
 	tap_point "$tmp/why" fail "$@"
+}
+
+# ok NAME, not_ok NAME: a test point whose outcome the caller decided
+# (its diagnostics, if any, printed by the caller).
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
 }
 
 logged() {

@@ -1,5 +1,7 @@
 #!/bin/sh
 # spin.t: model check of the futex / copy-on-write protocol with spin, TAP.
+# (Not on tests/tap.sh: the checks run in parallel, each writing its own
+# result, numbered in order at the end.)
 #
 # tests/model/futex_cow.pml models futex_wait() (as of
 # futex-wait-fast-path.patch: second read only for a shared key, sleep
