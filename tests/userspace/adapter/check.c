@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "abi-2.5.38.h"
+#include "../proc_state.h"
 
 static int failures;
 
@@ -139,8 +140,6 @@ static void *sleeper_fn(void *arg)
 	return NULL;
 }
 
-static char proc_state(int tid);
-
 static void sleeper(long nr, const char *what)
 {
 	struct timespec nap = { 0, 1000000 }, dl;
@@ -191,24 +190,6 @@ static void *cond_waiter(void *arg)
 	crc[i] = rc;
 	cdone[i] = 1;
 	return NULL;
-}
-
-static char proc_state(int tid)
-{
-	char path[64], buf[512], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 int main(void)

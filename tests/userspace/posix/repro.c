@@ -63,6 +63,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "../proc_state.h"
 
 #define PAGE		4096
 #define WAIT_MS		3000	/* T's deadline: a lost wakeup shows then */
@@ -173,25 +174,6 @@ static void nap(void)
 	struct timespec ts = { 0, 1000000 };
 
 	nanosleep(&ts, NULL);
-}
-
-/* the state letter of /proc/<tid>/stat, 0 if it cannot be read */
-static char proc_state(int tid)
-{
-	char path[64], buf[512], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 static const char *prim_wait(void)

@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "../proc_state.h"
 
 #define MAXT		64
 #define RUNNING_MS	60000
@@ -100,25 +101,6 @@ int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
 	return r;
 }
 
-/* the state letter of /proc/<tid>/stat; 0 if it is gone */
-static char state(int tid)
-{
-	char path[64], buf[512], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -140,7 +122,7 @@ int __wrap_usleep(useconds_t us)
 			if (tid < 0)
 				break;
 			if (tid > 0) {
-				st = state(tid);
+				st = proc_state(tid);
 				if (!st || st == 'Z' || st == 'X' ||
 				    (in_futex[i] && st == 'S'))
 					break;
