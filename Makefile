@@ -2,7 +2,8 @@
 # See README.  Every target is a thin wrapper around scripts/.
 
 SHELL := /bin/sh
-VARIANTS := vanilla-up vanilla-smp patched-up patched-smp
+# the kernel variants the stages of configs/stages boot
+VARIANTS := $(shell scripts/stage --variants)
 
 .PHONY: all run check check-host check-kernel kernel $(VARIANTS) clean help bench
 
@@ -20,7 +21,7 @@ help:
 	@echo "make bench         benchmark the series against vanilla (results/bench.*)"
 	@echo "make check-series  every prefix of the series applies, builds, boots; style"
 	@echo "make mbox          the series as mails to linux-kernel (results/series.mbox)"
-	@echo "make checkpatch-conf  regenerate .checkpatch.conf from scripts/check-series"
+	@echo "make checkpatch-conf  regenerate .checkpatch.conf from scripts/check-style"
 
 # run, check and check-host install the Debian packages they need first
 # (scripts/install-deps names what it installs; with everything there it
@@ -58,10 +59,11 @@ check-series:
 	scripts/check-series
 
 # .checkpatch.conf: checkpatch.pl run by hand in the checkout uses the
-# options and ignored rules of scripts/check-series.  tests/scripts.t
-# checks that the committed file is what this writes.
+# options and ignored rules of scripts/check-style (the style checks
+# of scripts/check-series).  tests/scripts.t checks that the committed
+# file is what this writes.
 checkpatch-conf:
-	scripts/check-series --checkpatch-conf >.checkpatch.conf.tmp
+	scripts/check-style --checkpatch-conf >.checkpatch.conf.tmp
 	mv .checkpatch.conf.tmp .checkpatch.conf
 
 mbox:

@@ -1,12 +1,13 @@
 #!/bin/sh
 # check-series.t: scripts/check-series passes the real series (every
-# prefix applies, builds UP and SMP, and boots the basic tests; the style
-# checks pass), and fails, naming the patch and the stage, on copies of
-# the series broken on purpose.  TAP.
+# prefix applies, builds in the variants of configs/stages marked
+# "bisect" (UP and SMP), and boots the basic tests; the style checks of
+# scripts/check-style pass), and fails, naming the patch and the stage,
+# on copies of the series broken on purpose.  TAP.
 #
-# Tests 1-5 need no kernel tree.  The rest need the pristine tree and
-# say SKIPPED without it.  Work trees are cached (check-<k>-<up|smp> for
-# the real series, check-broken-<k>-<up|smp> for the broken copy), so
+# Tests 1-7 need no kernel tree.  The rest need the pristine tree and
+# say SKIPPED without it.  Work trees are cached (check-<k>-<CONFIG> for
+# the real series, check-broken-<k>-<CONFIG> for the broken copy), so
 # after the first run only what changed is rebuilt.
 set -eu
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
@@ -14,6 +15,7 @@ TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 ME=check-series.t
 CS=$TOP/scripts/check-series
+STYLE=$TOP/scripts/check-style
 # shellcheck source=tap.sh
 . "$TOP/tests/tap.sh"
 tap_scratch
@@ -42,19 +44,31 @@ copy() {
 	done
 }
 
-echo "1..8"
+echo "1..10"
 
 usage() {
 	"$CS" --help | grep -q -- '--no-boot' &&
 	run_cs "$tmp/u" --bogus && [ "$rc" != 0 ] &&
-	grep -q "error: unknown argument '--bogus'" "$tmp/u.last"
+	grep -q "error: unknown argument '--bogus'" "$tmp/u.last" || return 1
+	for s in check-style get-checkpatch; do
+		"$TOP/scripts/$s" --help | grep -q '^usage: ' || return 1
+		rc=0
+		"$TOP/scripts/$s" --bogus >"$tmp/u" 2>&1 || rc=$?
+		# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
+		[ $rc = 1 ] && [ "$(wc -l <"$tmp/u")" = 1 ] &&
+		grep -q "^$s: error: unknown argument '--bogus'" "$tmp/u" ||
+			{ cat "$tmp/u"; echo "$s: exit $rc"; return 1; }
+	done
 }
-check "--help, and an unknown option is refused in one line" usage
+check "--help, and an unknown option is refused in one line (all three)" usage
 
-# Every rule check-series ignores is explained in submitting.txt.
+# Every rule check-style ignores is explained in submitting.txt;
+# check-series --ignored says the same.
 documented() {
-	"$CS" --ignored >"$tmp/ign"
+	"$STYLE" --ignored >"$tmp/ign"
 	[ -s "$tmp/ign" ] || return 1
+	"$CS" --ignored | cmp -s - "$tmp/ign" ||
+		{ echo "check-series --ignored differs"; return 1; }
 	# shellcheck disable=SC2013  # rule names, one word each
 	for r in $(awk '{ print $1 }' "$tmp/ign"); do
 		grep -q "$r" "$TOP/Documentation/submitting.txt" ||
@@ -87,6 +101,38 @@ style_broken() {
 		{ cat "$tmp/s"; echo "row 3 does not say FAIL 3"; return 1; }
 }
 check "style: trailing whitespace, space indent, long line found in patch 3" style_broken
+
+# check-style alone on that patch: one line per finding, then the
+# summary, exit 2; on a clean patch exit 0.
+style_alone() {
+	rc=0
+	"$STYLE" --no-checkpatch "$tmp/style/patches/$third" >"$tmp/sa" 2>&1 || rc=$?
+	[ $rc = 2 ] || { cat "$tmp/sa"; echo "exit $rc, want 2"; return 1; }
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
+	[ "$(grep -c "^style: $third:[0-9]*: " "$tmp/sa")" = 3 ] &&
+	grep -q '^style FAIL 3$' "$tmp/sa" && grep -q '^checkpatch -$' "$tmp/sa" ||
+		{ cat "$tmp/sa"; return 1; }
+	"$STYLE" --no-checkpatch "$TOP/patches/$third" >"$tmp/sa" 2>&1 ||
+		{ cat "$tmp/sa"; return 1; }
+	[ "$(cat "$tmp/sa")" = "style ok
+checkpatch -" ] || { cat "$tmp/sa"; return 1; }
+}
+check "check-style alone: findings, summary, exit 2; a clean patch: exit 0" style_alone
+
+# The table's build and boot columns are the rows of configs/stages
+# marked bisect ("UP build", "SMP build", "boot UP/SMP" today).
+columns() {
+	want=
+	boots=
+	for c in $(stage_rows | awk -F'\t' '$6 == "bisect" && !s[$2]++ { sub(/^patched-/, "", $2); print toupper($2) }'); do
+		want="$want  *$c build"
+		boots="$boots${boots:+/}$c"
+	done
+	[ -n "$want" ] || { echo "no bisect row in configs/stages"; return 1; }
+	grep -q -E "^ #  patch +applies$want +boot $boots +style +checkpatch$" \
+		"$tmp/slogs/report.txt" || { cat "$tmp/slogs/report.txt"; return 1; }
+}
+check "the table's build and boot columns come from configs/stages" columns
 
 # Offline: checkpatch cannot be fetched -> SKIPPED, loudly, and the rest
 # still counts.  A one-patch series that is clean, a cache of its own,
@@ -145,7 +191,7 @@ check "style checks of the real series: no finding outside the documented ignore
 # The rest needs the kernel tree.
 if ! out=$("$TOP/scripts/get-kernel" 2>&1); then
 	why=$(printf '%s\n' "$out" | tail -n 1)
-	while [ $n -lt 8 ]; do
+	while [ $n -lt 10 ]; do
 		n=$((n + 1))
 		echo "ok $n - # SKIP no Linux $KVER tree: $why"
 	done
@@ -160,15 +206,24 @@ EOF
 	exit
 fi
 
-# 6: the real series, all stages, with boots.
+# 8: the real series, all stages, with boots.
+# The lines of the report that scripts/mkmail reads are there.
 real() {
 	run_cs "$tmp/r" --logs "$tmp/rlogs"
 	cat "$tmp/r"
-	[ $rc = 0 ]
+	[ $rc = 0 ] || return 1
+	st=$(stage_rows | awk -F'\t' '$6 == "bisect" && !s[$2]++ { sub(/^patched-/, "", $2); printf " %s-build", toupper($2) }')
+	c=$tmp/rlogs/report.txt
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
+	head -n 1 "$c" | grep -q -E "^check-series, [0-9-]+ [0-9:]+ UTC: $(printf '%s\n' "$names" | wc -l) patches, " &&
+	grep -q -x "series-id: $(series_id "$TOP/series" "$TOP/patches")" "$c" &&
+	grep -q -x -E "stages: applies$st boot style checkpatch(-SKIPPED)?" "$c" &&
+	grep -q -x "all stages passed" "$c" && ! grep -q '^FAILED:' "$c" ||
+		{ echo "the report lacks a line mkmail reads"; return 1; }
 }
 check "the real series: each prefix applies, builds UP+SMP, boots; style ok" real
 
-# 7: a copy whose second patch does not build: a + line of a .c file
+# 9: a copy whose second patch does not build: a + line of a .c file
 # gets a syntax error (same line count, so it still applies).
 build_broken() {
 	d=$tmp/broken
@@ -189,7 +244,7 @@ build_broken() {
 }
 check "patch 2 broken on purpose: FAIL naming patch 2, UP build; 1 ok; 3.. not built" build_broken
 
-# 8: a copy whose third patch does not apply at fuzz 0 (a context line
+# 10: a copy whose third patch does not apply at fuzz 0 (a context line
 # changed), which patch(1) at its default fuzz would still apply.
 apply_broken() {
 	d=$tmp/noapply
