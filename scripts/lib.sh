@@ -176,8 +176,9 @@ config_has() {
 	grep -q "^CONFIG_$2=y\$" "$_c"
 }
 
-# The stage table, configs/stages (its header says what the fields are).
-STAGES=$TOP/configs/stages
+# The stage table, configs/stages (its header says what the fields are);
+# FUTEX_COW_STAGES names another, for tests.
+STAGES=${FUTEX_COW_STAGES:-$TOP/configs/stages}
 
 # stage_rows: its rows, the fields separated by one tab (STAGE VARIANT
 # CPUS TESTS EXPECT PREFIXES); comments and blank lines dropped.

@@ -49,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..21"
+echo "1..22"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -168,6 +168,27 @@ kinds_ok() {
 	! variant_config nosuchkind-up >/dev/null || { echo "nosuchkind-up is a variant"; return 1; }
 }
 check "configs/kinds: each kind's patch stack exists, KIND-up is a variant" kinds_ok
+# The stage table is well-formed, and a malformed one is refused, each
+# fault named.
+# shellcheck disable=SC2015  # A && B || C: C is the failure branch, for A or B failing
+stages_ok() {
+	"$TOP/scripts/stage" --check >/dev/null || return 1
+	printf '%s\n' '# a table with every fault' \
+		'a  patched-up  1  all  pass  -' 'a  patched-up  1  all  pass  -' \
+		'b  patched-up  1  all  pass' 'c  patched-up  x  all  pass  -' \
+		'd  patched-up  1  all  maybe  -' 'e  patched-up  1  all  pass  yes' \
+		'f  nosuch-up  1  all  pass  -' >"$tmp/stages"
+	rc=0
+	FUTEX_COW_STAGES=$tmp/stages "$TOP/scripts/stage" --check \
+		>"$tmp/st.out" 2>&1 || rc=$?
+	[ $rc = 1 ] && grep -q ': stage a twice' "$tmp/st.out" &&
+	grep -q ': 5 fields, want 6' "$tmp/st.out" &&
+	grep -q ': CPUS x' "$tmp/st.out" && grep -q ': EXPECT maybe' "$tmp/st.out" &&
+	grep -q ': PREFIXES yes' "$tmp/st.out" &&
+	grep -q 'unknown variant nosuch-up' "$tmp/st.out" ||
+		{ cat "$tmp/st.out"; echo "exit $rc"; return 1; }
+}
+check "configs/stages is well-formed; a malformed table is refused, each fault named" stages_ok
 refuses "boot-test refuses an unknown variant" "unknown variant 'x'" \
 	"$TOP/scripts/boot-test" x
 refuses "boot-test refuses a --duration that is not seconds" \
