@@ -540,14 +540,6 @@ static long futex_fd(volatile int *f, int sig)
 		SKIP("FUTEX_FD: ENOSYS on this host kernel");		\
 } while (0)
 
-static int readable(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	long r = sys_poll(&p, 1, 0);
-
-	return r == 1 && (p.revents & POLLIN);
-}
-
 int basic_fd_poll(void)
 {
 	volatile int *f = page_or_die();
@@ -573,7 +565,7 @@ int basic_fd_poll(void)
 	/* one-shot: the fd is no longer queued, but stays readable */
 	EXPECT_EQ(sys_futex(f, FUTEX_WAKE, INT_MAX, NULL), 0,
 		  "second FUTEX_WAKE");
-	EXPECT(readable(fd), "fd no longer readable after a second wake");
+	EXPECT(fd_readable(fd), "fd no longer readable after a second wake");
 	EXPECT_ERR(sys_close(fd), 0, "close");
 	return tap_result();
 }
@@ -615,7 +607,7 @@ int basic_fd_signal(void)
 	fd = futex_fd(f, SIGUSR1);
 	SKIP_NO_FUTEX_FD(fd);
 	REQUIRE(fd >= 0, "FUTEX_FD(SIGUSR1): %s", rt_errname(fd));
-	EXPECT(!readable(fd), "readable before the wake");
+	EXPECT(!fd_readable(fd), "readable before the wake");
 
 	REQUIRE(thread_start(&t, wake_one, (void *)f, 0) > 0, "clone");
 	t0 = rt_now_ms();
@@ -689,10 +681,10 @@ int basic_fd_close(void)
 	b = futex_fd(f, 0);
 	REQUIRE(a >= 0 && b >= 0, "FUTEX_FD: %s", rt_errname(a < 0 ? a : b));
 	EXPECT_EQ(sys_futex(f, FUTEX_WAKE, 1, NULL), 1, "first FUTEX_WAKE(1)");
-	EXPECT(readable(a) && !readable(b), "after one wake: readable %d %d,"
-	       " want 1 0", readable(a), readable(b));
+	EXPECT(fd_readable(a) && !fd_readable(b), "after one wake: readable %d %d,"
+	       " want 1 0", fd_readable(a), fd_readable(b));
 	EXPECT_EQ(sys_futex(f, FUTEX_WAKE, 1, NULL), 1, "second FUTEX_WAKE(1)");
-	EXPECT(readable(b), "second fd not readable after the second wake");
+	EXPECT(fd_readable(b), "second fd not readable after the second wake");
 	sys_close(a);
 	sys_close(b);
 	return tap_result();

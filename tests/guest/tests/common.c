@@ -116,3 +116,14 @@ int wait_exit(int pid)
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
+
+int fd_readable(long fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	long r;
+
+	do
+		r = sys_poll(&p, 1, 0);
+	while (r == -EINTR);
+	return r == 1 && (p.revents & POLLIN);
+}

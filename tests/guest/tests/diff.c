@@ -454,13 +454,6 @@ static void signals(volatile int *f)
 	}
 }
 
-static int readable(long fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-
-	return sys_poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
 /* FUTEX_WAKE counts, with 0 or 2 FUTEX_FD waiters */
 static void wake_counts(volatile int *f)
 {
@@ -488,7 +481,7 @@ static void wake_counts(volatile int *f)
 			report(name, "setup-failed");
 		else
 			report(name, "%s,readable=%d%d", res(FUTEX_WAKE, r),
-			       readable(a), readable(b));
+			       fd_readable(a), fd_readable(b));
 		if (a >= 0)
 			sys_close(a);
 		if (b >= 0)
@@ -518,7 +511,7 @@ static void fd_ops(volatile int *f)
 	       "mapped");
 	if (!IS_ERR_VALUE(m))
 		sys_munmap(m, PAGE_SIZE);
-	report("fdop.poll", "%s", readable(fd) ? "readable" : "not-readable");
+	report("fdop.poll", "%s", fd_readable(fd) ? "readable" : "not-readable");
 	report("fdop.close", "%s", res(0, sys_close(fd)));
 	report("fdop.close-again", "%s", res(0, sys_close(fd)));
 }
@@ -544,7 +537,7 @@ static void fd_then_wake(const char *name, volatile int *w, volatile int *x,
 	if (what)
 		what(w);
 	r = x ? sys_futex(x, FUTEX_WAKE, INT_MAX, NULL) : 0;
-	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), readable(fd));
+	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), fd_readable(fd));
 	sys_close(fd);
 }
 
@@ -584,7 +577,7 @@ static void child_wakes(const char *name, volatile int *w, int child_writes)
 	}
 	st = wait_exit(pid);
 	report(name, "child-%s,readable=%d%s",
-	       res(FUTEX_WAKE, shared_page[0]), readable(fd),
+	       res(FUTEX_WAKE, shared_page[0]), fd_readable(fd),
 	       st ? ",child-failed" : "");
 	sys_close(fd);
 }
@@ -616,7 +609,7 @@ static void parent_wakes(const char *name, volatile int *w,
 	if (mode != NOBODY_WRITES)
 		w[0] = w[0] + 1;
 	r = sys_futex(w, FUTEX_WAKE, INT_MAX, NULL);
-	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), readable(fd));
+	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), fd_readable(fd));
 	if (mode != CHILD_EXITED) {
 		sys_write(p2c[1], "x", 1);
 		wait_exit(pid);
@@ -687,7 +680,7 @@ static void mremap_case(const char *name, int touch, int how)
 		sys_close(p2c[0]);
 		sys_close(p2c[1]);
 	}
-	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), readable(fd));
+	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), fd_readable(fd));
 	sys_close(fd);
 	sys_munmap((void *)q, 4 * PAGE_SIZE);
 	sys_munmap((void *)(p + PAGE_SIZE / 4), PAGE_SIZE);
@@ -719,7 +712,7 @@ static void unmap_case(const char *name, int touch, int dontneed, int write)
 	if (write)
 		p[0] = 1;
 	r = sys_futex(p, FUTEX_WAKE, INT_MAX, NULL);
-	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), readable(fd));
+	report(name, "%s,readable=%d", res(FUTEX_WAKE, r), fd_readable(fd));
 	sys_close(fd);
 	sys_munmap((void *)p, 2 * PAGE_SIZE);
 }

@@ -243,17 +243,6 @@ static long futex_fd(volatile int *f, int sig)
 	return sys_futex(f, FUTEX_FD, sig, NULL);
 }
 
-static int readable(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	long r;
-
-	do
-		r = sys_poll(&p, 1, 0);
-	while (r == -EINTR);
-	return r == 1 && (p.revents & POLLIN);
-}
-
 /*
  * Is there FUTEX_FD?  1 yes.  0 only for ENOSYS on a modern host kernel,
  * which dropped it (the FUTEX_FD parts are skipped there).  Anything
@@ -517,7 +506,7 @@ static int fi_grandchild(struct fi *f, volatile int *p, const long *fds)
 	/* the maker has exited: its registrations went with its mm */
 	sh[SH_REGS] = pc_registrations();
 	for (i = 0; i < FI_FDS; i++)
-		if (readable(fds[i])) {
+		if (fd_readable(fds[i])) {
 			tap_diag("inherited fd %d readable with no wake", i);
 			bad++;
 		}
@@ -545,7 +534,7 @@ static int fi_grandchild(struct fi *f, volatile int *p, const long *fds)
 		bad++;
 	}
 	for (i = 0; i < FI_FDS; i++)
-		if (readable(fds[i])) {
+		if (fd_readable(fds[i])) {
 			tap_diag("inherited fd %d readable after a wake of "
 				 "another mm", i);
 			bad++;
@@ -703,10 +692,10 @@ static int fr_child(void *arg)
 	}
 	if (have_fd) {
 		r = sys_futex(&p[2], FUTEX_WAKE, 1, NULL);
-		if (r != 1 || !readable(fd))
+		if (r != 1 || !fd_readable(fd))
 			return 16;
 		r = sys_futex(&z[3], FUTEX_WAKE, 1, NULL);
-		if (r != 1 || !readable(zfd))
+		if (r != 1 || !fd_readable(zfd))
 			return 17;
 	}
 	if (a->iter & 1) {
@@ -986,8 +975,8 @@ static void um_fd_case(enum um_case c)
 	default:
 		break;
 	}
-	EXPECT(readable(fd) == want, "%s: fd readable %d, want %ld", what,
-	       readable(fd), want);
+	EXPECT(fd_readable(fd) == want, "%s: fd readable %d, want %ld", what,
+	       fd_readable(fd), want);
 	EXPECT_ERR(sys_close(fd), 0, what);
 	if (len)
 		sys_munmap((void *)(q ? q : p), len);

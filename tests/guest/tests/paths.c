@@ -98,17 +98,6 @@ static long futex_fd(volatile int *f)
 	return sys_futex(f, FUTEX_FD, 0, NULL);
 }
 
-static int readable(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	long r;
-
-	do
-		r = sys_poll(&p, 1, 0);
-	while (r == -EINTR);
-	return r == 1 && (p.revents & POLLIN);
-}
-
 static int contains(const char *s, const char *w)
 {
 	size_t n = strlen(w);
@@ -438,7 +427,7 @@ int paths_clone_files(void)
 	r = sys_futex(c.shared_page, FUTEX_WAKE, INT_MAX, NULL);
 	EXPECT(r == 0, "FUTEX_WAKE in the parent returned %ld: it woke a "
 	       "FUTEX_FD of the CLONE_FILES child's mm", r);
-	EXPECT(!readable(fd_shared), "the child's fd is readable after the "
+	EXPECT(!fd_readable(fd_shared), "the child's fd is readable after the "
 	       "parent's wake");
 
 	/* we close an fd of the child's live mm (remove_pin_page there) */
@@ -451,7 +440,7 @@ int paths_clone_files(void)
 	st = thread_join(&t);
 	EXPECT_EQ(st, 0, "the child's exit");
 	expect_counts("clone_files: the fd of a dead mm", 0, 1, 1, 1);
-	EXPECT(!readable(fd_own), "the fd of the dead mm is readable");
+	EXPECT(!fd_readable(fd_own), "the fd of the dead mm is readable");
 	r = sys_futex(c.own_page, FUTEX_WAKE, INT_MAX, NULL);
 	EXPECT(r == 0, "FUTEX_WAKE of our copy returned %ld", r);
 	EXPECT_ERR(sys_close(fd_own), 0, "close of the dead mm's fd");
@@ -584,12 +573,12 @@ int paths_unix_fd(void)
 	a = recv_fd(u.sv[1]);
 	REQUIRE(a >= 0, "receiving the first fd: %s", rt_errname(a));
 	expect_counts("unix_fd: one fd passed, its maker alive", 1, 1, 1, 1);
-	EXPECT(!readable(a), "the passed fd is readable before any wake");
+	EXPECT(!fd_readable(a), "the passed fd is readable before any wake");
 	send_byte(u.go[1], 'w');
 	st = wait_exit(pid);
 	EXPECT_EQ(st, 0, "the maker's exit");
 	EXPECT_EQ(u.sh[0], 1, "the maker's FUTEX_WAKE of the fd it passed");
-	EXPECT(readable(a), "the passed fd is not readable after its "
+	EXPECT(fd_readable(a), "the passed fd is not readable after its "
 	       "maker's wake");
 	/* the second fd was in flight when its maker's mm died */
 	expect_counts("unix_fd: one fd received, one in flight, the maker "
@@ -598,7 +587,7 @@ int paths_unix_fd(void)
 	EXPECT(b >= 0, "receiving the fd sent before its maker exited: %s",
 	       rt_errname(b));
 	if (b >= 0) {
-		EXPECT(!readable(b), "the fd of the dead mm is readable");
+		EXPECT(!fd_readable(b), "the fd of the dead mm is readable");
 		EXPECT_ERR(sys_close(b), 0, "close of the dead mm's fd");
 	}
 	EXPECT_ERR(sys_close(a), 0, "close of the woken fd");

@@ -421,17 +421,6 @@ static void wait_futex(struct lane *l, struct party_stats *st,
 	}
 }
 
-static int fd_readable(int fd)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	long r;
-
-	do
-		r = sys_poll(&p, 1, 0);
-	while (r == -EINTR);
-	return r == 1 && (p.revents & POLLIN);
-}
-
 static void wait_fd(struct lane *l, struct party_stats *st, int side,
 		    int seen)
 {

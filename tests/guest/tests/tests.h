@@ -67,4 +67,7 @@ int fork_run(int (*fn)(void *), void *arg);
 /* waitpid(); the exit code, 128 + signal, or a negative errno */
 int wait_exit(int pid);
 
+/* 1 if fd polls readable now (a woken FUTEX_FD), else 0 */
+int fd_readable(long fd);
+
 #endif /* TESTS_TESTS_H */
