@@ -535,11 +535,6 @@ static long futex_fd(volatile int *f, int sig)
 	return sys_futex(f, FUTEX_FD, sig, NULL);
 }
 
-#define SKIP_NO_FUTEX_FD(r) do {					\
-	if ((r) == -ENOSYS && tap_host)					\
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");		\
-} while (0)
-
 int basic_fd_poll(void)
 {
 	volatile int *f = page_or_die();

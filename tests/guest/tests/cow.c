@@ -269,8 +269,7 @@ int cow_fd(void)
 	REQUIRE(f, "no page");
 	f[0] = 0;
 	fd = sys_futex(f, FUTEX_FD, 0, NULL);
-	if (fd == -ENOSYS && tap_host)
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	SKIP_NO_FUTEX_FD(fd);
 	REQUIRE(fd >= 0, "FUTEX_FD: %s", rt_errname(fd));
 
 	pid = holder_fork(&h, NULL, NULL);

@@ -262,8 +262,7 @@ int limit_fd_pins(void)
 
 	REQUIRE(p, "mmap");
 	r = futex_fd(p);
-	if (r == -ENOSYS && tap_host)
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	SKIP_NO_FUTEX_FD(r);
 	REQUIRE(r >= 0, "FUTEX_FD: %s", rt_errname(r));
 	sys_close(r);
 	if (SC0(__NR_getuid32) != 0)

@@ -319,8 +319,7 @@ int paths_exec_fd(void)
 
 	REQUIRE(p, "mmap");
 	r = futex_fd(p);
-	if (r == -ENOSYS && tap_host)
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	SKIP_NO_FUTEX_FD(r);
 	REQUIRE(r >= 0, "FUTEX_FD: %s", rt_errname(r));
 	sys_close(r);
 	r = write_exec_image();
@@ -400,8 +399,7 @@ int paths_clone_files(void)
 	c.own_page = rt_private_page();
 	REQUIRE(c.sh && c.shared_page && c.own_page, "mmap");
 	r = futex_fd(c.shared_page);
-	if (r == -ENOSYS && tap_host)
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	SKIP_NO_FUTEX_FD(r);
 	REQUIRE(r >= 0, "FUTEX_FD: %s", rt_errname(r));
 	sys_close(r);
 	REQUIRE(sys_pipe(c.go) == 0, "pipe");
@@ -560,8 +558,7 @@ int paths_unix_fd(void)
 		     "has them)", rt_errname(r));
 	REQUIRE(r == 0, "socketpair: %s", rt_errname(r));
 	r = futex_fd(u.sh);
-	if (r == -ENOSYS && tap_host)
-		SKIP("FUTEX_FD: ENOSYS on this host kernel");
+	SKIP_NO_FUTEX_FD(r);
 	REQUIRE(r >= 0, "FUTEX_FD: %s", rt_errname(r));
 	sys_close(r);
 	REQUIRE(sys_pipe(u.go) == 0, "pipe");

@@ -67,6 +67,13 @@ int fork_run(int (*fn)(void *), void *arg);
 /* waitpid(); the exit code, 128 + signal, or a negative errno */
 int wait_exit(int pid);
 
+/* in a test: SKIP when FUTEX_FD's result r is ENOSYS on a host kernel
+ * (FUTEX_FD is gone from modern kernels), never on 2.5.38 */
+#define SKIP_NO_FUTEX_FD(r) do {					\
+	if ((r) == -ENOSYS && tap_host)					\
+		SKIP("FUTEX_FD: ENOSYS on this host kernel");		\
+} while (0)
+
 /* 1 if fd polls readable now (a woken FUTEX_FD), else 0 */
 int fd_readable(long fd);
 
