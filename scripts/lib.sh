@@ -192,3 +192,21 @@ stage_rows() {
 stage_variants() {
 	stage_rows | awk -F'\t' '!seen[$2]++ { print $2 }'
 }
+
+# stage_jobs: how many guests scripts/stage --jobs runs side by side:
+# FUTEX_COW_JOBS, else the number of CPUs, at most 4.
+stage_jobs() {
+	_j=${FUTEX_COW_JOBS:-$(ncpus)}
+	[ "$_j" -le 4 ] || _j=4
+	echo "$_j"
+}
+
+# stage_status DIR STAGE PID: wait for STAGE's status in DIR (scripts/
+# stage --out DIR, running as PID), polled; print it (1 if PID ended
+# without writing one).
+stage_status() {
+	while [ ! -f "$1/$2.rc" ] && kill -0 "$3" 2>/dev/null; do
+		sleep 2
+	done
+	cat "$1/$2.rc" 2>/dev/null || echo 1
+}

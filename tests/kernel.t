@@ -78,8 +78,7 @@ done
 # without a history tree) is a SKIP.  FUTEX_COW_JOBS guests (default:
 # the number of CPUs, at most 4) run side by side; the TAP lines come in
 # table order as the stages end.
-jobs=${FUTEX_COW_JOBS:-$(ncpus)}
-[ "$jobs" -le 4 ] || jobs=4
+jobs=$(stage_jobs)
 sout=$TAP_LOGDIR/stages
 rm -rf "$sout"
 mkdir -p "$sout"
@@ -92,11 +91,8 @@ for s in $stages; do
 		print $2 ", " $3 " CPU(s), tests " $4 ", expect " $5 }')
 	# Polled: the stages run in the background, this prints their
 	# results in order (the stages' own outcome depends on no timing).
-	while [ ! -f "$sout/$s.rc" ] && kill -0 $spid 2>/dev/null; do
-		sleep 2
-	done
+	rc=$(stage_status "$sout" "$s" $spid)
 	n=$((n + 1))
-	rc=$(cat "$sout/$s.rc" 2>/dev/null || echo 1)
 	sed 's/^/# /' "$sout/$s.out" 2>/dev/null || :
 	t=$(sed -n 's/^seconds\t//p' "$TOP/results/runs/$s.tsv" 2>/dev/null)
 	case $rc in
