@@ -248,13 +248,14 @@ EOF
 }
 
 # signalled SIG STATUS FILE COMMAND...: start COMMAND in a process group
-# of its own with SIGINT not ignored (perl: a background job of a script
-# would ignore it); once FILE exists, send SIG to the group, as Ctrl-C
-# does; COMMAND must end with STATUS.
+# of its own with INT, HUP and TERM at their defaults (perl: a background
+# job of a script ignores INT, nohup ignores HUP, and a shell cannot trap
+# a signal ignored on entry); once FILE exists, send SIG to the group, as
+# Ctrl-C does; COMMAND must end with STATUS.
 signalled() {
 	_sig=$1 _want=$2 _file=$3
 	shift 3
-	perl -e '$SIG{INT} = "DEFAULT"; setpgrp(0, 0); exec @ARGV or die "exec: $!"' \
+	perl -e '$SIG{$_} = "DEFAULT" for qw(INT HUP TERM); setpgrp(0, 0); exec @ARGV or die "exec: $!"' \
 		"$@" >"$tmp/sig.out" 2>&1 </dev/null &
 	_pid=$!
 	_i=0
