@@ -100,13 +100,15 @@ series_names() {
 }
 
 # series_id SERIES DIR: the series' identity, 16 hex digits of the
-# sha256 of the names and contents of its patches in DIR.  scripts/run,
-# check-series and mkmail record it, so that results of another version
-# of the series can be told apart.
+# sha256 of the names of its patches in DIR and of their diffs (from the
+# first "--- " line: the descriptions are left out, so that rewording a
+# changelog does not make the results of the same code stale).
+# scripts/run, check-series and mkmail record it, so that results of
+# another version of the series can be told apart.
 series_id() {
 	for p in $(series_names "$1"); do
 		printf '%s\n' "$p"
-		cat "$2/$p" 2>/dev/null || true
+		sed -n '/^--- /,$p' "$2/$p" 2>/dev/null || true
 	done | sha256sum | cut -c1-16
 }
 

@@ -49,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..22"
+echo "1..23"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -189,6 +189,25 @@ stages_ok() {
 		{ cat "$tmp/st.out"; echo "exit $rc"; return 1; }
 }
 check "configs/stages is well-formed; a malformed table is refused, each fault named" stages_ok
+
+# series_id: the code of the series, not the wording of its descriptions.
+series_id_code() {
+	d=$tmp/sid
+	mkdir -p "$d"
+	printf 'a.patch\n' >"$d/series"
+	printf 'one: x\n\nWords.\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n' \
+		>"$d/a.patch"
+	i1=$(series_id "$d/series" "$d")
+	sed 's/^Words\.$/Other words./' "$d/a.patch" >"$d/b" && mv "$d/b" "$d/a.patch"
+	i2=$(series_id "$d/series" "$d")
+	sed 's/^+b$/+c/' "$d/a.patch" >"$d/b" && mv "$d/b" "$d/a.patch"
+	i3=$(series_id "$d/series" "$d")
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch
+	[ "$i1" = "$i2" ] && [ "$i2" != "$i3" ] ||
+		{ echo "ids: $i1 (first) $i2 (reworded) $i3 (new diff)"; return 1; }
+}
+check "series_id: a reworded description keeps it, another diff changes it" \
+	series_id_code
 refuses "boot-test refuses an unknown variant" "unknown variant 'x'" \
 	"$TOP/scripts/boot-test" x
 refuses "boot-test refuses a --duration that is not seconds" \
