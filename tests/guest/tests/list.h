@@ -72,6 +72,7 @@ T(cow_nofork_file,	"cow,nofork",	20, TODO_COW)
 /* group "priv": private futexes are per process (spurious wakeups) */
 T(priv_fork_child_wakes, "priv",	20, TODO_PRIV)
 T(priv_zero_page,	"priv",		20, TODO_PRIV)
+T(priv_zero_page_same_mm, "priv",	30, TODO_PRIV)
 
 /* group "lifetime": waiters, fds and registrations go with their owner;
  * MemFree and /proc/page_change back to the baseline afterwards.  Those

@@ -120,3 +120,29 @@ int priv_zero_page(void)
 		       rt_errname(r));
 	return tap_result();
 }
+
+/*
+ * Untouched pages of one process are all the zero page too: a wake on one
+ * must not reach a waiter on another (same offset).
+ */
+int priv_zero_page_same_mm(void)
+{
+	static struct waiter w;
+	volatile int *p = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	volatile int *q = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS);
+	long woken;
+
+	REQUIRE(p && q, "mmap");
+	REQUIRE(waiter_start(&w, q, 0, 15000) == 0,
+		"the waiter on the untouched page did not sleep");
+	woken = sys_futex(p, FUTEX_WAKE, INT_MAX, NULL);  /* p never written */
+	EXPECT(woken == 0, "FUTEX_WAKE on one untouched page woke %ld "
+	       "waiter(s) on another, want 0", woken);
+	if (woken == 0)
+		EXPECT_EQ(sys_futex(q, FUTEX_WAKE, 1, NULL), 1,
+			  "FUTEX_WAKE on the waiter's own untouched page");
+	EXPECT_ERR(waiter_join(&w), 0, "the waiter's FUTEX_WAIT");
+	return tap_result();
+}
