@@ -193,7 +193,7 @@ else
 fi
 logged "negative control: registering after the lookup's lock was dropped loses a COW" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10
-logged "negative control: remove_pin_page(page) racing a COW drops a stale page" \
+logged "negative control: dropping the page read before remove_pin_page() drops a stale page after a COW" \
 	expect_fail refcount "$O/stress-broken-remove" -d 10
 logged "negative control, caught without the check at insert time" \
 	expect_fail lost-update "$O/stress-broken-register" -d 10 --no-insert-check

@@ -7,13 +7,12 @@
  * of nr_ptes slots (address -> struct page) under its page_table_lock,
  * and an mmap_sem (a writer-preferring rwlock):
  *
- *  waiter threads   look a page up and register to follow it, the way
- *                   kernel/futex.c does (__insert_pin_page() under the
- *                   lock hold of the lookup) or the documented way for
- *                   a lookup done without the lock (insert_pin_page(),
- *                   retried on -EAGAIN), under mmap_sem (read); hold it
- *                   a while, checking it; then remove_pin_page() and
- *                   drop their page.  Their callback moves their page
+ *  waiter threads   (mmap_sem read) look a page up, take a reference
+ *                   and register to follow it with insert_pin_page(),
+ *                   all under one hold of page_table_lock, as
+ *                   kernel/futex.c does; hold it a while, checking it;
+ *                   then remove_pin_page() (which drops no reference)
+ *                   and drop their page.  Their callback moves their page
  *                   reference, under a "user" lock nested inside, like
  *                   futex_cow_callback().  Quiet registrations (see
  *                   waiter()) are checked by the callbacks only;
@@ -80,14 +79,14 @@
  *               mm->page_change_root and every hash bucket is empty.
  *
  * Deliberately broken variants, which must FAIL (negative controls):
- *  -DBROKEN_REGISTER  the locked path looks the page up, drops
+ *  -DBROKEN_REGISTER  the waiter looks the page up, drops
  *                     page_table_lock, and registers with
- *                     __insert_pin_page() under a new hold, with no
+ *                     insert_pin_page() under a new hold, with no
  *                     check: a COW in between is lost;
- *  -DBROKEN_REMOVE    the owner reads its current page and then calls
- *                     remove_pin_page(page, data), the "typical use" of
- *                     the documentation: a COW between the two moves
- *                     the reference, and the stale page is dropped;
+ *  -DBROKEN_REMOVE    the owner reads its current page, then calls
+ *                     remove_pin_page() and drops the page it read: a
+ *                     COW between the two moves the reference, and the
+ *                     stale page is dropped;
  *  -DBROKEN_LOCK_ORDER the owner calls remove_pin_page() (which takes
  *                     page_table_lock) while holding its user lock,
  *                     the inverse of the callbacks' order: FAIL [lock];
@@ -165,11 +164,12 @@ static struct {
 };
 
 static atomic_int stop;
-/* Which kinds of callback and insert happened (COV_*): on a slow or
- * loaded host the run goes on (up to 8 x --duration) until all did. */
+/* A registration, and which kinds of callback happened (COV_*): on a
+ * slow or loaded host the run goes on (up to 8 x --duration) until all
+ * did. */
 static atomic_int seen;
-enum { COV_LOCKED = 1, COV_UNLOCKED = 2, COV_COW = 4, COV_FAULT = 8,
-       COV_MOVE = 16, COV_UNMAP = 32, COV_ZEROMAP = 64, COV_ALL = 127 };
+enum { COV_REG = 1, COV_COW = 2, COV_FAULT = 4, COV_MOVE = 8,
+       COV_UNMAP = 16, COV_ZEROMAP = 32, COV_ALL = 63 };
 #define COVERED(bit) \
 	atomic_fetch_or_explicit(&seen, (bit), memory_order_relaxed)
 static spinlock_t user_lock;	/* plays futex_lock */
@@ -350,7 +350,7 @@ static void up(struct fake_mm *fm)
 /* Threads */
 
 struct stats {
-	unsigned long reg_locked, reg_unlocked, eagain, gave_up, unmapped;
+	unsigned long registered, unmapped;
 	unsigned long removed, removed_detached, quiet;
 	unsigned long cow, cow_cb, fault, fault_cb, move, move_cb;
 	unsigned long unmap, unmap_cb, zap, zeromap, zeromap_cb, faults;
@@ -716,7 +716,7 @@ static struct reg *reg_new(struct fake_mm *fm, unsigned long addr)
 }
 
 /* Look up and register under one hold of page_table_lock, as futex does. */
-static int register_locked(struct thread *t, struct fake_mm *fm, struct reg *r)
+static int register_pin(struct thread *t, struct fake_mm *fm, struct reg *r)
 {
 	struct mm_struct *mm = &fm->mm;
 	struct page *page;
@@ -738,71 +738,16 @@ static int register_locked(struct thread *t, struct fake_mm *fm, struct reg *r)
 	window(t);
 	spin_lock(&mm->page_table_lock);
 #endif
-	__insert_pin_page(&r->pin);
+	insert_pin_page(&r->pin);
 	if (!r->quiet) {
-		list_add_tail(&r->link, &fm->regs);
-		if (opt.insert_check)
-			check_reg(r, "after __insert_pin_page()");
-	}
-	spin_unlock(&mm->page_table_lock);
-	up(fm);
-	t->st.reg_locked++;
-	COVERED(COV_LOCKED);
-	return 1;
-}
-
-static struct page *lookup_get(struct mm_struct *mm, unsigned long addr)
-{
-	struct page *page;
-
-	spin_lock(&mm->page_table_lock);
-	page = follow_page(mm, addr, 0);
-	if (page)
-		get_page(page);
-	spin_unlock(&mm->page_table_lock);
-	return page;
-}
-
-/* Look up without the lock held over the insert: insert_pin_page(). */
-static int register_unlocked(struct thread *t, struct fake_mm *fm, struct reg *r)
-{
-	struct mm_struct *mm = &fm->mm;
-	struct page *page;
-	int tries = 0;
-
-	down_read(fm);
-	page = lookup_get(mm, r->pin.address);
-	for (;;) {
-		if (!page) {
-			up(fm);
-			t->st.unmapped++;
-			return 0;
-		}
-		if (++tries > 100) {
-			up(fm);
-			put_page(page);
-			t->st.gave_up++;
-			return 0;
-		}
-		if (rnd(t) & 1)
-			sched_yield();	/* let a COW in: the insert must see it */
-		r->cur = page;		/* before the insert: callbacks may come */
-		if (insert_pin_page(page, &r->pin) == 0)
-			break;
-		t->st.eagain++;
-		put_page(page);
-		page = lookup_get(mm, r->pin.address);
-	}
-	if (!r->quiet) {
-		spin_lock(&mm->page_table_lock);
 		list_add_tail(&r->link, &fm->regs);
 		if (opt.insert_check)
 			check_reg(r, "after insert_pin_page()");
-		spin_unlock(&mm->page_table_lock);
 	}
+	spin_unlock(&mm->page_table_lock);
 	up(fm);
-	t->st.reg_unlocked++;
-	COVERED(COV_UNLOCKED);
+	t->st.registered++;
+	COVERED(COV_REG);
 	return 1;
 }
 
@@ -825,16 +770,17 @@ static void unregister(struct thread *t, struct reg *r)
 
 #ifdef BROKEN_REMOVE
 	if (!r->quiet && !detached) {
-		/* The documented "remove_pin_page(my_current_page, data)". */
+		/* The bug: drop the page read before remove_pin_page(). */
 		window(t);
-		remove_pin_page(cur, &r->pin);
+		remove_pin_page(&r->pin);
+		put_page(cur);
 	} else
 #endif
 #ifdef BROKEN_LOCK_ORDER
 	if (!r->quiet) {
 		/* The bug: unregister under the user lock the callbacks take. */
 		spin_lock(&user_lock);
-		remove_pin_page(NULL, &r->pin);
+		remove_pin_page(&r->pin);
 		spin_unlock(&user_lock);
 		if (r->cur)
 			put_page(r->cur);
@@ -843,9 +789,10 @@ static void unregister(struct thread *t, struct reg *r)
 #endif
 	if (detached && (rnd(t) & 1)) {
 		/* Told of the unmap: no callback can change cur any more. */
-		remove_pin_page(cur, &r->pin);
+		remove_pin_page(&r->pin);
+		put_page(cur);
 	} else {
-		remove_pin_page(NULL, &r->pin);
+		remove_pin_page(&r->pin);
 		/* No callback now: r->cur is ours to read and drop. */
 		cur = r->cur;
 		if (cur)
@@ -872,7 +819,7 @@ static void *waiter(void *arg)
 	while (!stopping()) {
 		struct fake_mm *fm = &mms[rnd(t) % opt.mms];
 		struct reg *r = reg_new(fm, slot_addr(rnd(t) % opt.slots));
-		int ok, holds, i;
+		int holds, i;
 
 		/*
 		 * A quiet registration is not checked by anybody but the
@@ -883,11 +830,7 @@ static void *waiter(void *arg)
 		 * detectors, and hide a remove_pin_page() that does not).
 		 */
 		r->quiet = rnd(t) % 4 == 0;
-		if (rnd(t) % 3)
-			ok = register_locked(t, fm, r);
-		else
-			ok = register_unlocked(t, fm, r);
-		if (!ok) {
+		if (!register_pin(t, fm, r)) {
 			free(r);
 			continue;
 		}
@@ -1389,7 +1332,7 @@ static unsigned long range_check(int op, int nout)
 		r->pin.address = r->orig;
 		r->pin.vm = &sm.mm;
 		r->pin.callback = sc_callback;
-		__insert_pin_page(&r->pin);
+		insert_pin_page(&r->pin);
 	}
 	/* Not indexed yet: the event indexes them first. */
 	if (tree_check(&sm.mm, "range self-check, set up") != 0 ||
@@ -1447,7 +1390,7 @@ static unsigned long range_check(int op, int nout)
 
 	/* Removed in registration order: the bounds follow (tree_check). */
 	for (i = 0; i < (unsigned long)nr; i++) {
-		remove_pin_page(NULL, &regs[order[i]].pin);
+		remove_pin_page(&regs[order[i]].pin);
 		spin_lock(&sm.mm.page_table_lock);
 		tree_check(&sm.mm, "range self-check, removing");
 		spin_unlock(&sm.mm.page_table_lock);
@@ -1480,7 +1423,7 @@ static void map_check(void)
 		r[i].pin.vm = &fm->mm;
 		r[i].pin.callback = sc_callback;
 		spin_lock(&fm->mm.page_table_lock);
-		__insert_pin_page(&r[i].pin);
+		insert_pin_page(&r[i].pin);
 		spin_unlock(&fm->mm.page_table_lock);
 	}
 	spin_lock(&a.mm.page_table_lock);
@@ -1494,7 +1437,7 @@ static void map_check(void)
 			     i, fake(r[i].pin.vm)->id, r[i].pin.address,
 			     r[i].told);
 	for (i = 0; i < 5; i++)
-		remove_pin_page(NULL, &r[i].pin);
+		remove_pin_page(&r[i].pin);
 }
 
 /* Snapshots of this thread's counts of tree and bucket lock operations. */
@@ -1529,8 +1472,7 @@ static int sc_cost_zero(struct sc_cost c)
  * (a) A registration inserted and removed with no event in between
  * (a futex wait woken before anything happened to its page) never
  * touches the hash or the tree, whether the mm has others indexed or
- * not: by __insert_pin_page() or insert_pin_page(), removed with or
- * without a page reference.
+ * not; and remove_pin_page() drops no page reference.
  */
 static void quiet_check(void)
 {
@@ -1543,19 +1485,19 @@ static void quiet_check(void)
 
 	memset(other, 0, sizeof(other));
 	memset(&pg, 0, sizeof(pg));
-	atomic_store(&pg.count, 2);	/* never freed: one to drop */
+	atomic_store(&pg.count, 1);	/* never freed */
 	pg.serial = ~0UL;
 	sc_mm_init(&sm, ptes, 103);
 	ptes[5] = &pg;
-	for (round = 0; round < 4; round++) {
-		if (round == 2) {
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {
 			/* now with others, indexed, at and around slot 5 */
 			spin_lock(&sm.mm.page_table_lock);
 			for (i = 0; i < 3; i++) {
 				other[i].pin.address = slot_addr(4 + i);
 				other[i].pin.vm = &sm.mm;
 				other[i].pin.callback = sc_callback;
-				__insert_pin_page(&other[i].pin);
+				insert_pin_page(&other[i].pin);
 			}
 			__page_change_index(&sm.mm);
 			spin_unlock(&sm.mm.page_table_lock);
@@ -1565,25 +1507,23 @@ static void quiet_check(void)
 		r.pin.vm = &sm.mm;
 		r.pin.callback = sc_callback;
 		c = sc_cost_now();
-		if (round & 1) {
-			if (insert_pin_page(&pg, &r.pin))
-				fail("range", "insert_pin_page() failed on a "
-				     "mapped page");
-		} else {
-			spin_lock(&sm.mm.page_table_lock);
-			__insert_pin_page(&r.pin);
-			spin_unlock(&sm.mm.page_table_lock);
-		}
+		/* as futex does: look up, take a reference, register */
+		spin_lock(&sm.mm.page_table_lock);
+		if (follow_page(&sm.mm, r.pin.address, 0) != &pg)
+			fail("range", "insert/remove self-check: page not mapped");
+		get_page(&pg);
+		insert_pin_page(&r.pin);
+		spin_unlock(&sm.mm.page_table_lock);
 		if (r.pin.state != PC_NEW)
 			fail("range", "a registration just inserted has state %d",
 			     r.pin.state);
-		if (round == 3) {
-			atomic_fetch_add(&pg.count, 1);
-			remove_pin_page(&pg, &r.pin);
-		} else {
-			remove_pin_page(NULL, &r.pin);
-		}
+		remove_pin_page(&r.pin);
 		c = sc_cost_since(c);
+		if (atomic_load(&pg.count) != 2)
+			fail("refcount", "remove_pin_page() changed the page's "
+			     "references from 2 to %d: it must drop none",
+			     atomic_load(&pg.count));
+		put_page(&pg);
 		if (!sc_cost_zero(c) || r.told || r.pin.state != PC_OFF)
 			fail("cost", "insert and remove with no event between "
 			     "(round %d): " SC_COST_FMT ", told %d, state %d: "
@@ -1591,15 +1531,12 @@ static void quiet_check(void)
 			     SC_COST_ARGS(c), r.told, r.pin.state);
 		spin_lock(&sm.mm.page_table_lock);
 		if (tree_check(&sm.mm, "insert/remove self-check") !=
-		    (round >= 2 ? 3u : 0u))
+		    (round ? 3u : 0u))
 			fail("range", "insert/remove self-check: the tree changed");
 		spin_unlock(&sm.mm.page_table_lock);
 	}
-	if (atomic_load(&pg.count) != 2)
-		fail("refcount", "remove_pin_page(page) dropped %d references, "
-		     "not one", 3 - atomic_load(&pg.count));
 	for (i = 0; i < 3; i++)
-		remove_pin_page(NULL, &other[i].pin);
+		remove_pin_page(&other[i].pin);
 	if (sm.mm.page_change_count || sm.mm.page_change_root.rb_node)
 		fail("range", "insert/remove self-check: registrations left");
 }
@@ -1635,11 +1572,11 @@ static void bounds_selfcheck(void)
 			r->pin.vm = &sm.mm;
 			r->pin.callback = sc_callback;
 			spin_lock(&sm.mm.page_table_lock);
-			__insert_pin_page(&r->pin);
+			insert_pin_page(&r->pin);
 			spin_unlock(&sm.mm.page_table_lock);
 		} else if (what < 7) {
 			if (r->pin.state != PC_OFF)
-				remove_pin_page(NULL, &r->pin);
+				remove_pin_page(&r->pin);
 		} else {
 			spin_lock(&sm.mm.page_table_lock);
 			if (sc_rnd(&x) % 2)
@@ -1656,7 +1593,7 @@ static void bounds_selfcheck(void)
 	}
 	for (i = 0; i < SC_SLOTS; i++)
 		if (regs[i].pin.state != PC_OFF)
-			remove_pin_page(NULL, &regs[i].pin);
+			remove_pin_page(&regs[i].pin);
 	if (sm.mm.page_change_count || sm.mm.page_change_root.rb_node ||
 	    !list_empty(&sm.mm.page_change_new))
 		fail("range", "bounds self-check: registrations left");
@@ -1727,7 +1664,7 @@ static void outside_check(int nreg)
 			regs[i].pin.address = slot_addr(i ? 19 : 10);
 		regs[i].pin.vm = &sm.mm;
 		regs[i].pin.callback = sc_callback;
-		__insert_pin_page(&regs[i].pin);
+		insert_pin_page(&regs[i].pin);
 		if (regs[i].pin.address < lo)
 			lo = regs[i].pin.address;
 		if (regs[i].pin.address + PAGE_SIZE > hi)
@@ -1809,7 +1746,7 @@ static void outside_check(int nreg)
 			     "%#lx was told", regs[i].pin.address);
 	spin_unlock(&sm.mm.page_table_lock);
 	for (i = 0; i < nreg; i++)
-		remove_pin_page(NULL, &regs[i].pin);
+		remove_pin_page(&regs[i].pin);
 	if (sm.mm.page_change_count || sm.mm.page_change_root.rb_node)
 		fail("range", "outside self-check: registrations left");
 	munmap(regs, size);
@@ -1979,11 +1916,9 @@ static void final_checks(const struct stats *st)
 	if (nallocs != nfrees)
 		fail("refcount", "%lu pages allocated, %lu freed", nallocs, nfrees);
 
-	printf("stress: %lu registrations (%lu under the lookup's lock, %lu by "
-	       "insert_pin_page() after %lu -EAGAIN, %lu given up; %lu quiet), "
-	       "%lu told of an unmap; %lu lookups found nothing mapped\n",
-	       st->removed, st->reg_locked, st->reg_unlocked, st->eagain,
-	       st->gave_up, st->quiet, st->removed_detached, st->unmapped);
+	printf("stress: %lu registrations (%lu quiet), %lu told of an unmap; "
+	       "%lu lookups found nothing mapped\n",
+	       st->registered, st->quiet, st->removed_detached, st->unmapped);
 	printf("stress: %lu COWs (%lu callbacks), %lu faults (%lu callbacks "
 	       "after a zap), %lu mremaps (%lu callbacks), %lu unmaps (%lu "
 	       "callbacks), %lu zaps, %lu zeromaps (%lu callbacks), %lu "
@@ -2193,8 +2128,7 @@ int main(int argc, char **argv)
 	free(chunks);
 	if (opt.coverage) {
 		const char *missing =
-			opt.waiters && !st.reg_locked ? "__insert_pin_page()" :
-			opt.waiters && !st.reg_unlocked ? "insert_pin_page()" :
+			opt.waiters && !st.registered ? "a registration" :
 			opt.waiters && opt.cows && !st.cow_cb ? "a COW callback" :
 			opt.waiters && opt.movers && !st.move_cb ? "an mremap callback" :
 			opt.waiters && opt.unmappers && !st.unmap_cb ? "an unmap callback" :

@@ -1,9 +1,8 @@
 /*
  * futex_cow.pml: a Promela model of the futex / copy-on-write protocol of
  * the futex-cow series (patches/page-change-facility.patch,
- * patches/page-change-cow-hook.patch, patches/futex-follow-cow.patch,
- * patches/futex-wait-fast-path.patch), checked with spin.  See README in
- * this directory; run by spin.t.
+ * patches/page-change-cow-hook.patch, patches/futex-follow-cow.patch),
+ * checked with spin.  See README in this directory; run by spin.t.
  *
  * The model is at the level of the locks and the shared state: the pte
  * of the futex page in the waiters' mm, the futex word in each physical
@@ -18,7 +17,7 @@
  * "parent") whose threads are, all started at once by init:
  *
  *   Waiter(0)     FUTEX_WAIT(uaddr, 0): futex_wait() as of
- *                 futex-wait-fast-path.patch: lookup and first read
+ *                 futex-follow-cow.patch: lookup and first read
  *                 under page_table_lock; add_wait_queue(),
  *                 set_current_state(TASK_INTERRUPTIBLE), pin, register
  *                 and queue under the same hold, and for a shared key
@@ -31,7 +30,7 @@
  *                 stores, default 1)
  *   Waker         "*uaddr = 1" (which breaks COW too if needed), then
  *                 FUTEX_WAKE(uaddr, INT_MAX): futex_wake(), as the
- *                 patch now has it: lookup, pin and snapshot of
+ *                 patch has it: lookup, pin and snapshot of
  *                 futex_moves under page_table_lock; unlock; hash walk
  *                 under futex_lock, after checking that futex_moves
  *                 did not change (else unpin and look up again)
@@ -77,8 +76,7 @@
  *        registers under a second hold
  *   -DBROKEN_WAKE_UNLOCKED_WALK     (b) futex_wake() drops
  *        page_table_lock between futex_lookup() and the hash walk
- *        WITHOUT the futex_moves check (the patch drops it and checks;
- *        before futex_moves, (b) was holding the lock over the walk)
+ *        WITHOUT the futex_moves check (the patch drops it and checks)
  *   -DBROKEN_WAKE_LATE_SNAPSHOT     (f) futex_wake() snapshots
  *        futex_moves after dropping page_table_lock, not under it: a
  *        re-key between the unlock and the snapshot goes unnoticed
@@ -96,15 +94,14 @@
  *        patch does, so in the default scenario this changes nothing)
  *   -DBROKEN_NO_QUEUED_CHECK        (e) futex_wait() does
  *        add_wait_queue() and set_current_state() only after the unlock,
- *        and sleeps without testing "if (!list_empty(&q.list))", as an
- *        intermediate version of futex-wait-fast-path.patch did: a
+ *        and sleeps without testing "if (!list_empty(&q.list))": a
  *        waker that dequeues and wakes it before add_wait_queue() or
  *        set_current_state() is lost (rejected in both scenarios)
  *
  * Variants that must be accepted:
  *   -DLATE_SLEEP_SETUP   add_wait_queue() and set_current_state() after
- *        the unlock, with the still-queued test (the previous version
- *        of the patch): the test alone closes the window
+ *        the unlock, with the still-queued test: the test alone closes
+ *        the window
  *   -DNO_QUEUED_CHECK    the shipped order without the test: a waker
  *        that finds the waiter queued always finds it on q.waiters and
  *        TASK_INTERRUPTIBLE, so schedule_timeout() returns at once; the
@@ -121,13 +118,9 @@
  * the unlock, the sleep handshake) are kept statement by statement.
  */
 
-#ifdef FIX_SLEEP_IF_QUEUED
-#error "-DFIX_SLEEP_IF_QUEUED is gone: the test is the default now (-DBROKEN_NO_QUEUED_CHECK drops it)"
-#endif
-
 /*
- * (e) is the earlier order without the test; -DLATE_SLEEP_SETUP alone is
- * the earlier order with it; -DNO_QUEUED_CHECK alone is the shipped order
+ * (e) is the late order without the test; -DLATE_SLEEP_SETUP alone is
+ * the late order with it; -DNO_QUEUED_CHECK alone is the shipped order
  * without it (the test is then only a shortcut).
  */
 #ifdef BROKEN_NO_QUEUED_CHECK
@@ -152,7 +145,7 @@
 #define MM_B	1		/* -DSHARED: the waker's mm */
 #ifdef SHARED
 #define WMM	MM_B		/* the mm the Waker runs in */
-#define PRIVATE	false		/* q->key.mm == NULL: no __insert_pin_page() */
+#define PRIVATE	false		/* q->key.mm == NULL: no insert_pin_page() */
 #else
 #define WMM	MM_A
 #define PRIVATE	true		/* q->key.mm == current->mm: registered */
@@ -333,7 +326,7 @@ inline cow_one(i, new)
 
 /*
  * page_change_map(mm, address, new), from break_cow() with
- * page_table_lock held: the fast path (!mm->page_change_root.rb_node)
+ * page_table_lock held: the fast path (!mm->page_change_count)
  * and __page_change_map()'s walk of the bucket, in registration order;
  * the model tries both orders.  Registrations cannot come or go during
  * the walk: that takes page_table_lock, which we hold.
@@ -353,7 +346,7 @@ inline page_change_map(new)
 /*
  * pin_futex(q, uaddr), for FUTEX_FD: down_read(&mm->mmap_sem);
  * futex_lookup() takes page_table_lock and follow_page()s;
- * __pin_futex(): get_page(q->key.page), __insert_pin_page(&q->pin) if
+ * __pin_futex(): get_page(q->key.page), insert_pin_page(&q->pin) if
  * q->key.mm; spin_unlock(&mm->page_table_lock); up_read().  One step
  * (the page is mapped, so nobody frees it in between).
  * INIT_LIST_HEAD(&q->list): queued[i] is false already.
@@ -366,7 +359,7 @@ inline pin_futex(i)
 		key[i] = pte;		/* futex_lookup(): follow_page(); make_key() */
 		get_page(key[i]);	/* __pin_futex(): get_page(q->key.page) */
 		pinned[i] = true;
-		registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) __insert_pin_page(&q->pin) */
+		registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) insert_pin_page(&q->pin) */
 		check_ptl()		/* pin_futex(): spin_unlock(&mm->page_table_lock) */
 	}
 #else
@@ -381,7 +374,7 @@ inline pin_futex(i)
 	};
 	d_step {
 		ptl[MM_A] == 0;		/* spin_lock(&mm->page_table_lock) */
-		registered[i] = PRIVATE;	/* __insert_pin_page(&q->pin), stale */
+		registered[i] = PRIVATE;	/* insert_pin_page(&q->pin), stale */
 		check_ptl()		/* spin_unlock(&mm->page_table_lock) */
 	};
 	mm_readers[MM_A]--		/* up_read(&mm->mmap_sem) */
@@ -393,7 +386,7 @@ inline unpin_futex(i, m)
 {
 	d_step {
 		ptl[m] == 0;		/* remove_pin_page(): spin_lock(&mm->page_table_lock) */
-		registered[i] = false;	/* remove_pin_page(): hash_del(); list_del_init() */
+		registered[i] = false;	/* remove_pin_page(): detach() */
 		check_ptl()		/* remove_pin_page(): spin_unlock() */
 	};
 	d_step {
@@ -570,7 +563,7 @@ inline user_load(i, v)
 
 /*
  * FUTEX_WAIT(uaddr, val = 0): sys_futex() -> futex_wait(), as of
- * futex-wait-fast-path.patch.  The reads of the word are
+ * futex-follow-cow.patch.  The reads of the word are
  * futex_value_locked(): under page_table_lock, through the kernel
  * mapping (kmap_atomic()) of q->key.page, the page futex_lookup() found;
  * they cannot fault, and no COW can switch the pte under the lock, so
@@ -611,13 +604,13 @@ proctype Waiter(byte i; byte m)
 		spin_lock(ptl[m]);	/* BROKEN: spin_lock(&mm->page_table_lock), no new lookup */
 #endif
 		/* __pin_futex() (INIT_LIST_HEAD(), get_page(), */
-		/* __insert_pin_page()) and queue_me(): one step, */
+		/* insert_pin_page()) and queue_me(): one step, */
 		/* page_table_lock held throughout */
 		d_step {
 			futex_lock == 0;	/* queue_me(): spin_lock(&futex_lock) */
 			get_page(key[i]);	/* __pin_futex(): get_page(q->key.page) */
 			pinned[i] = true;
-			registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) __insert_pin_page(&q->pin) */
+			registered[i] = PRIVATE;	/* __pin_futex(): if (q->key.mm) insert_pin_page(&q->pin) */
 			chain[i] = key[i];	/* queue_me(): list_add_tail(&q->list, hash_futex(&q->key)) */
 			queued[i] = true;
 			check_fl()		/* queue_me(): spin_unlock(&futex_lock) */
@@ -650,7 +643,7 @@ proctype Waiter(byte i; byte m)
 				mm_readers[m]--	/* futex_wait(): up_read(&mm->mmap_sem) */
 			};
 #ifdef LATE_SLEEP_SETUP
-			/* the earlier version of the patch: only now */
+			/* -DLATE_SLEEP_SETUP: only now */
 			on_wq[i] = true;	/* add_wait_queue(&q.waiters, &wait) */
 			running[i] = false;	/* set_current_state(TASK_INTERRUPTIBLE) */
 #endif

@@ -4,7 +4,7 @@
 # result, numbered in order at the end.)
 #
 # tests/model/futex_cow.pml models futex_wait() (as of
-# futex-wait-fast-path.patch: second read only for a shared key, sleep
+# futex-follow-cow.patch: second read only for a shared key, sleep
 # only if still queued), FUTEX_FD + poll(), futex_wake() (lookup and
 # futex_moves snapshot under page_table_lock, walk under futex_lock
 # after re-checking futex_moves, else look up again), the COW path
@@ -346,10 +346,10 @@ checks() {
 		"(e) late sleep setup and no still-queued test, private page: lost wakeup too (same-mm waker after the unlock)" \
 		'invalid end state' '' -DBROKEN_NO_QUEUED_CHECK -DNW=1
 
-	# Either half of the fix is enough on its own: the previous order
-	# with the test, and the shipped order without it.
+	# Either half of the fix is enough on its own: the late order with
+	# the test, and the shipped order without it.
 	check accept late-setup \
-		"late sleep setup (after the unlock) with the still-queued test: accepted (the previous version)" \
+		"late sleep setup (after the unlock) with the still-queued test: accepted" \
 		-DLATE_SLEEP_SETUP
 	check accept late-setup-shared \
 		"late sleep setup with the still-queued test, shared page: accepted" \

@@ -2,9 +2,10 @@
 /*
  * Group "limit": futex-fd-pin-limit.patch charges every FUTEX_FD to the
  * user who made it, and refuses FUTEX_FD with ENOMEM once the user holds
- * RLIMIT_MEMLOCK worth of them (in pages; one page per fd), when the
- * limit is finite.  CAP_IPC_LOCK (root) is exempt.  The charge goes when
- * the fd is closed, whoever holds it then.
+ * RLIMIT_MEMLOCK worth of them (in pages; one page per fd, also for
+ * several fds on one page and for an fd on the zero page, which pins
+ * nothing), when the limit is finite.  CAP_IPC_LOCK (root) is exempt.
+ * The charge goes when the fd is closed, whoever holds it then.
  *
  * As uid 1000 with RLIMIT_MEMLOCK = 16 pages: exactly 16 fds, the 17th
  * gets ENOMEM; closing one lets one more through; FUTEX_WAIT and

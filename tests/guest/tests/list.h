@@ -97,7 +97,7 @@ T(diff_table,		"diff",		120, 0)
 /* group "review": findings of a code review of the series (review.c).
  * Zap without COW and munmap + new mapping under waiters and fds; the
  * cost of mremap/munmap/exit with many registrations; a huge page
- * leaked by FUTEX_WAIT (needs CONFIG_HUGETLB_PAGE).  review_bug: lost
+ * FUTEX_WAIT must not leak (needs CONFIG_HUGETLB_PAGE).  review_bug: lost
  * or false wakeups of vanilla 2.5.38 too, which must fail there;
  * review_vanilla: what vanilla gets right, the series must too. */
 T(review_zap_wait_dontneed,	"review,review_bug",	20, 0)
