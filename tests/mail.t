@@ -33,7 +33,10 @@ results() {
 		printf 'stage\tvariant\tcpus\ttests\texpect\tresult\tok\tnot_ok\ttodo\tplan\tseconds\taccel\tseries_id\tdate\treason\n'
 		printf 'patched-up\tpatched-up\t1\tall\tpass\tPASS\t31\t0\t0\t31\t5\ttcg\t%s\t2002-09-23T12:00:00Z\t-\n' "$rsid"
 		printf 'vanilla-up-bug\tvanilla-up\t1\tcow\tfail\tPASS\t0\t13\t0\t13\t5\ttcg\t-\t2002-09-23T12:00:00Z\t-\n'
+		printf 'peer-up\tpeer-up\t1\tall\tpeer\tFAIL\t1\t1\t0\t2\t5\ttcg\t-\t2002-09-23T12:00:00Z\tpeer-up: kernel trouble on the console: kernel BUG at swap.c:216! (log x)\n'
 	} >"$1/summary.tsv"
+	printf 'stage\ttest\tstatus\npatched-up\tcow_a\tok\npeer-up\tcow_a\tok\npeer-up\tcow_b\tnot ok\n' \
+		>"$1/tests.tsv"
 	cat >"$1/check-series/report.txt" <<EOF
 check-series, 2002-09-23 12:00 UTC: $total patches, x
 series-id: $rsid
@@ -45,6 +48,12 @@ EOF
 		printf 'benchmark\tkernel\tmedian\tspread\truns\tratio\ttarget\tverdict\tseries_id\tdate\n'
 		printf 'wake\tvanilla\t100.0\t0.0\t5\t1.0000\t-\t-\t-\t2002-09-23T12:00:00Z\n'
 		printf 'wake\tpatched\t104.0\t0.0\t5\t1.0400\t1.05\tok\t%s\t2002-09-23T12:00:00Z\n' "$rsid"
+		printf 'wake\tpeer\t90.0\t0.0\t5\t0.9000\t-\t-\t-\t2002-09-23T12:00:00Z\n'
+		# the rows the cover letter quotes
+		for b in $(sed -n 's/^@BENCH@//p' "$TOP/patches/cover-letter"); do
+			printf '%s\tvanilla\t200.0\t0.0\t5\t1.0000\t-\t-\t-\t2002-09-23T12:00:00Z\n' "$b"
+			printf '%s\tpatched\t202.0\t0.0\t5\t1.0100\t-\t-\t%s\t2002-09-23T12:00:00Z\n' "$b" "$rsid"
+		done
 	} >"$1/bench.tsv"
 }
 results "$tmp/ok"
@@ -116,7 +125,10 @@ cover() {
 	awk '/^Subject: \[PATCH 0\//, /^From /' "$mbox" >"$tmp/cover"
 	grep -q -E '^  patched-up +patched-up +1 +pass +PASS +31$' "$tmp/cover" &&
 	grep -q '^Bisectability (2002-09-23 12:00 UTC)' "$tmp/cover" &&
-	grep -q -E '^  wake +1.0400  <=1.05 ok$' "$tmp/cover" &&
+	grep -q -E '^1 of the 1 operations given a bound stay within it\.$' "$tmp/cover" &&
+	grep -q -E '^  [a-z_0-9]+ +200 +1\.0100 +-$' "$tmp/cover" &&
+	grep -q -E '^  peer: 1 of the 2 tests it ran fail; kernel BUG at swap\.c:216$' "$tmp/cover" &&
+	grep -q -E '^     cow_b$' "$tmp/cover" &&
 	grep -q -E '^ [0-9]+ files? changed' "$tmp/cover" &&
 	grep -q "^  1/$total $(head -n 1 "$TOP/patches/$(printf '%s\n' "$names" | head -n 1)")\$" "$tmp/cover" &&
 	! grep -q -E 'not run|STALE|@[A-Z]+@' "$tmp/cover" ||
@@ -181,10 +193,10 @@ check "refuses missing, failed and stale results in one line (no mbox)" refuse
 draft() {
 	"$TOP/scripts/mkmail" --draft --from "$FROM" --results "$tmp/none" \
 		--out "$tmp/d.mbox" >"$tmp/d.out" 2>&1 &&
-	[ "$(grep -c -E '\(make (run|check-series|bench)\): not run\.$' "$tmp/d.mbox")" = 3 ] &&
+	[ "$(grep -c -E '\(make (run|check-series|bench)\): not run\.$' "$tmp/d.mbox")" = 5 ] &&
 	grep -q 'DRAFT, not ready to send' "$tmp/d.out"
 }
-check "--draft writes it anyway: 'not run' in the cover letter, DRAFT warned" draft
+check "--draft writes it anyway: 'not run' in the cover letter (runs, checks, cost, rows, peers), DRAFT warned" draft
 
 # 10-15: the round trip, on a real tree.
 skip_rest() {
