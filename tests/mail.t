@@ -21,7 +21,7 @@ mbox=$tmp/series.mbox
 FROM="A Hacker <hacker@example.org>"
 sid=$(series_id "$TOP/series" "$TOP/patches")
 
-echo "1..15"
+echo "1..16"
 
 # results DIR [SID]: a complete set of results in DIR, for the series SID
 # (default: the current one): every stage passed, check-series passed,
@@ -50,6 +50,7 @@ EOF
 		printf 'wake\tpatched\t104.0\t0.0\t5\t1.0400\t1.05\tok\t%s\t2002-09-23T12:00:00Z\n' "$rsid"
 		printf 'wake\tpeer\t90.0\t0.0\t5\t0.9000\t-\t-\t-\t2002-09-23T12:00:00Z\n'
 		# the rows the cover letter quotes
+		# shellcheck disable=SC2013  # the names on the line, one word each
 		for b in $(sed -n 's/^@BENCH@//p' "$TOP/patches/cover-letter"); do
 			printf '%s\tvanilla\t200.0\t0.0\t5\t1.0000\t-\t-\t-\t2002-09-23T12:00:00Z\n' "$b"
 			printf '%s\tpatched\t202.0\t0.0\t5\t1.0100\t-\t-\t%s\t2002-09-23T12:00:00Z\n' "$b" "$rsid"
@@ -166,7 +167,7 @@ else
 	check "no From: (no git config, no --from) is refused in one line" nofrom
 fi
 
-# 8-9: refusals.  Each broken result set is refused in one line naming
+# 8-10: refusals.  Each broken result set is refused in one line naming
 # what to run, and writes no mbox; --draft writes it and says why.
 refuse() {
 	mkdir -p "$tmp/none"
@@ -190,6 +191,27 @@ refuse() {
 }
 check "refuses missing, failed and stale results in one line (no mbox)" refuse
 
+# The report of check-series is for the code; what is mailed is checked
+# again, descriptions included: a patch that fails check-style is refused.
+styled() {
+	mkdir -p "$tmp/sp"
+	cp "$TOP/patches/"*.patch "$TOP/patches/cover-letter" "$TOP/series" "$tmp/sp/"
+	p=$(printf '%s\n' "$names" | head -n 1)
+	# a trailing blank on the first added line of the first patch
+	awk '!d && /^\+[^+]/ { print $0 " "; d = 1; next } { print }' \
+		"$TOP/patches/$p" >"$tmp/sp/$p"
+	results "$tmp/sty" "$(series_id "$tmp/sp/series" "$tmp/sp")"
+	rc=0
+	"$TOP/scripts/mkmail" --from "$FROM" --results "$tmp/sty" \
+		--series "$tmp/sp/series" --patches "$tmp/sp" \
+		--out "$tmp/sty.mbox" >"$tmp/sty.out" 2>&1 || rc=$?
+	# shellcheck disable=SC2015  # A && B || C: C is the failure branch
+	[ $rc = 1 ] && [ ! -f "$tmp/sty.mbox" ] &&
+	grep -q "error: $p: style: .*trailing" "$tmp/sty.out" ||
+		{ cat "$tmp/sty.out"; echo "exit $rc"; return 1; }
+}
+check "refuses a patch that fails check-style (descriptions included)" styled
+
 draft() {
 	"$TOP/scripts/mkmail" --draft --from "$FROM" --results "$tmp/none" \
 		--out "$tmp/d.mbox" >"$tmp/d.out" 2>&1 &&
@@ -198,7 +220,7 @@ draft() {
 }
 check "--draft writes it anyway: 'not run' in the cover letter (runs, checks, cost, rows, peers), DRAFT warned" draft
 
-# 10-15: the round trip, on a real tree.
+# 11-16: the round trip, on a real tree.
 skip_rest() {
 	while [ $n -lt 15 ]; do
 		n=$((n + 1))
