@@ -44,7 +44,7 @@ copy() {
 	done
 }
 
-echo "1..10"
+tap_plan 10
 
 usage() {
 	"$CS" --help | grep -q -- '--no-boot' &&
@@ -191,10 +191,7 @@ check "style checks of the real series: no finding outside the documented ignore
 # The rest needs the kernel tree.
 if ! out=$("$TOP/scripts/get-kernel" 2>&1); then
 	why=$(printf '%s\n' "$out" | tail -n 1)
-	while [ $n -lt 10 ]; do
-		n=$((n + 1))
-		echo "ok $n - # SKIP no Linux $KVER tree: $why"
-	done
+	skip_rest "no Linux $KVER tree: $why"
 	cat >&2 <<EOF
 
 *** SKIPPED: check-series builds and boots did not run:

@@ -9,6 +9,8 @@
 #                           always shown as TAP diagnostics
 #
 # and ok NAME / not_ok NAME for an outcome decided by the caller.
+# tap_plan N prints the plan; skip_rest WHY skips the test points left
+# up to it (the ones that need what is missing).
 #
 # tap_scratch makes a scratch directory $tmp, removed on exit or on
 # HUP, INT or TERM (read-only trees included): it needs scripts/lib.sh
@@ -61,6 +63,18 @@ not_ok() {
 	n=$((n + 1))
 	failed=$((failed + 1))
 	echo "not ok $n - $1"
+}
+
+tap_plan() {
+	plan=$1
+	echo "1..$plan"
+}
+
+skip_rest() {
+	while [ $n -lt "${plan:?tap_plan first}" ]; do
+		n=$((n + 1))
+		echo "ok $n - # SKIP $1"
+	done
 }
 
 logged() {
