@@ -112,6 +112,14 @@ series_id() {
 	done | sha256sum | cut -c1-16
 }
 
+# tsv_series_id FILE: the series_id of a results TSV (bench.tsv), from
+# its first row that has one ("-": vanilla and the peers).
+tsv_series_id() {
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++)
+		if ($i == "series_id") c = i; next }
+		c && $c != "-" { print $c; exit }' "$1"
+}
+
 # A kernel variant is KIND-CONFIG: KIND a kind of configs/kinds
 # (vanilla, patched, the peers), CONFIG the name of a config file
 # configs/CONFIG.config.
