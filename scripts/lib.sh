@@ -186,6 +186,29 @@ config_has() {
 	grep -q "^CONFIG_$2=y\$" "$_c"
 }
 
+# The architectures, configs/arches (its header says what the fields are).
+ARCHES=$TOP/configs/arches
+
+# variant_arch VARIANT: the variant's arch, its config's "arch=" (i386
+# if none).
+variant_arch() {
+	_a=$(config_opt "$1" arch)
+	echo "${_a:-i386}"
+}
+
+# arch_field ARCH FIELD: field FIELD (2 CC, 3 QEMU, 4 BASE, 5 COMPAT,
+# 6 EXTABLE, 7 DEBUG) of ARCH's row of configs/arches; fail (1) if there is none.
+arch_field() {
+	awk -v a="$1" -v f="$2" '!/^[[:space:]]*(#|$)/ && $1 == a {
+		print $f; n = 1; exit } END { exit !n }' "$ARCHES"
+}
+
+# variant_image VARIANT: the path of the variant's built kernel image in
+# the cache.
+variant_image() {
+	echo "$CACHE/build/$1/linux/arch/$(variant_arch "$1")/boot/bzImage"
+}
+
 # The stage table, configs/stages (its header says what the fields are);
 # FUTEX_COW_STAGES names another, for tests.
 STAGES=${FUTEX_COW_STAGES:-$TOP/configs/stages}

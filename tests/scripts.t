@@ -49,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..23"
+echo "1..24"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -125,34 +125,47 @@ refuses "get-kernel reports a failed download" "download of" \
 	get_kernel KERNEL_URL=http://127.0.0.1:9/none.tar.bz2
 refuses "build refuses an unknown variant" "unknown variant 'patched-arm'" \
 	"$TOP/scripts/build" patched-arm
-# Peers without a kernel history tree: one SKIPPED line, exit 77,
-# nothing built (configs/kinds, scripts/derive-peer).
+# Peers and the x86_64 arch code without a kernel history tree: one
+# SKIPPED line, exit 77, nothing built (configs/kinds, configs/arches,
+# scripts/derive-peer).
+# peer_skips HISTORY PATTERN WHAT COMMAND...: each "script args" says
+# "SKIPPED: WHAT needs a kernel history tree: PATTERN".
 peer_skips() {
-	for cmd in "derive-peer vcache" "build vcache-up"; do
+	hist=$1 pat=$2 what=$3
+	shift 3
+	for cmd in "$@"; do
 		rc=0
 		# shellcheck disable=SC2086  # the script and its argument
-		env FUTEX_COW_CACHE="$cache" KERNEL_GIT="$1" \
+		env FUTEX_COW_CACHE="$cache" KERNEL_GIT="$hist" \
 			"$TOP/scripts/"$cmd >"$tmp/pout" 2>"$tmp/perr" </dev/null || rc=$?
 		[ $rc = 77 ] || { cat "$tmp/pout" "$tmp/perr"; echo "$cmd: exit $rc, want 77"; return 1; }
 		if [ "$(wc -l <"$tmp/perr")" != 1 ] ||
-		    ! grep -q "SKIPPED: peer vcache needs a kernel history tree: $2" "$tmp/perr"; then
+		    ! grep -q "SKIPPED: $what needs a kernel history tree: $pat" "$tmp/perr"; then
 			cat "$tmp/perr"
 			echo "$cmd: want one SKIPPED line"
 			return 1
 		fi
 	done
-	if [ -e "$cache/build/vcache-up" ] || [ -e "$cache/peers/vcache" ]; then
+	if [ -e "$cache/build/vcache-up" ] || [ -e "$cache/peers/vcache" ] ||
+	    [ -e "$cache/build/vanilla-x86_64-up" ] ||
+	    [ -e "$cache/peers/x86_64-base" ]; then
 		echo "something was left in the cache"
 		return 1
 	fi
 }
 check "a peer without KERNEL_GIT: SKIPPED (one line, exit 77), nothing built" \
-	peer_skips "" "set KERNEL_GIT"
+	peer_skips "" "set KERNEL_GIT" "peer vcache" "derive-peer vcache" \
+	"build vcache-up"
 git init -q "$tmp/v38git" && git -C "$tmp/v38git" -c user.name=t \
 	-c user.email=t@t commit -q --allow-empty -m "v2.5.38 only" &&
 	git -C "$tmp/v38git" tag v2.5.38
 check "a peer from a KERNEL_GIT without its commits: SKIPPED, exit 77" \
-	peer_skips "$tmp/v38git" "KERNEL_GIT=.* has none of the commits"
+	peer_skips "$tmp/v38git" "KERNEL_GIT=.* has none of the commits" \
+	"peer vcache" "derive-peer vcache" "build vcache-up"
+check "x86_64 without KERNEL_GIT: SKIPPED (one line, exit 77), nothing built" \
+	peer_skips "" "set KERNEL_GIT" x86_64-base \
+	"derive-peer --list $TOP/patches/x86_64/base x86_64-base" \
+	"build vanilla-x86_64-up"
 # The kinds table: every stack is there, and every kind has a variant.
 kinds_ok() {
 	for k in $(kind_names); do
