@@ -40,14 +40,12 @@
 #include "../guest/rt/rt.h"
 #include "../guest/rt/thread.h"
 
-#define __NR_setrlimit	75
 #define RLIMIT_NOFILE	7
 struct rlimit { unsigned long cur, max; };
 
 static inline long sys_setrlimit(int res, const struct rlimit *r)
 { return SC2(__NR_setrlimit, res, r); }
 
-#define __NR_sched_setscheduler	156
 #define SCHED_OTHER	0
 #define SCHED_FIFO	1
 struct sched_param { int sched_priority; };
@@ -824,7 +822,6 @@ static int group_fds(void)
 /* ---------------------------------------------------------------- */
 /* free pages for faults and unmaps that must cost the same everywhere */
 
-#define __NR_madvise	219
 #define MADV_DONTNEED	4
 
 /*
@@ -879,7 +876,16 @@ static int reserve_free_pages(int n)
  */
 
 #define MREMAP_FIXED	2
+/*
+ * Above every other mapping, below the stack: 2.5 hands out mmap()s
+ * upwards from TASK_UNMAPPED_BASE, 1 GB on i386 (the stack below 3 GB),
+ * TASK_SIZE / 3 (~170 GB) on x86_64 (2.5.42; the stack below 511 GB).
+ */
+#ifdef __x86_64__
+#define PINS_ADDR	((char *)0x6000000000)
+#else
 #define PINS_ADDR	((char *)0x90000000)
+#endif
 #define MM_REPS		7	/* timed operations (odd: a median) */
 #define MM_REPS_HEAVY	3	/* when one takes more than HEAVY */
 #define HEAVY		50000000ULL

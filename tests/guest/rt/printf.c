@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small vsnprintf: %d %i %u %x %X %p %s %c %%, the 'l' length modifier
- * (long is 32 bits here, so it changes nothing), a field width and the
- * '-' and '0' flags.  Enough for TAP lines and diagnostics.
+ * (on i386 long is 32 bits, so it changes nothing there; on x86_64 it
+ * does), a field width and the '-' and '0' flags.  Enough for TAP lines
+ * and diagnostics.
  */
 #include "rt.h"
+
+/* the argument of %d (SARG) or %u %x (UARG), l: there was an 'l' */
+#ifdef __x86_64__
+#define SARG(ap, l)	((l) ? va_arg(ap, long) : (long)va_arg(ap, int))
+#define UARG(ap, l)	((l) ? va_arg(ap, unsigned long) : \
+			 (unsigned long)va_arg(ap, unsigned int))
+#else
+#define SARG(ap, l)	((void)(l), va_arg(ap, long))
+#define UARG(ap, l)	((void)(l), va_arg(ap, unsigned long))
+#endif
 
 struct out {
 	char *buf;
@@ -57,7 +68,7 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	char num[24], *end = num + sizeof(num);
 
 	for (; *fmt; fmt++) {
-		int left = 0, width = 0;
+		int left = 0, width = 0, l = 0;
 		char pad = ' ';
 		unsigned long u;
 		const char *s;
@@ -80,12 +91,12 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (*fmt++ - '0');
 		while (*fmt == 'l')
-			fmt++;
+			fmt++, l = 1;
 
 		switch (*fmt) {
 		case 'd':
 		case 'i':
-			d = va_arg(ap, long);
+			d = SARG(ap, l);
 			u = d < 0 ? -(unsigned long)d : (unsigned long)d;
 			n = utoa(end, u, 10, 0);
 			if (d < 0)
@@ -93,13 +104,12 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put_field(&o, end - n, n, width, left, pad);
 			break;
 		case 'u':
-			n = utoa(end, va_arg(ap, unsigned long), 10, 0);
+			n = utoa(end, UARG(ap, l), 10, 0);
 			put_field(&o, end - n, n, width, left, pad);
 			break;
 		case 'x':
 		case 'X':
-			n = utoa(end, va_arg(ap, unsigned long), 16,
-				 *fmt == 'X');
+			n = utoa(end, UARG(ap, l), 16, *fmt == 'X');
 			put_field(&o, end - n, n, width, left, pad);
 			break;
 		case 'p':

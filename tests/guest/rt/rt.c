@@ -272,8 +272,9 @@ static long set_action(int sig, void *handler, unsigned long flags)
 /*
  * Always SA_SIGINFO: without it i386 builds the old sigframe, which
  * wants sigreturn (119) and a restorer that pops the signal number
- * first; with it, the rt frame and rt_sigreturn_tramp.  A handler that
- * takes only (int sig) does not mind the two extra arguments.
+ * first; with it, the rt frame and rt_sigreturn_tramp (x86_64 always
+ * builds the rt frame).  A handler that takes only (int sig) does not
+ * mind the two extra arguments.
  */
 long rt_signal(int sig, void (*handler)(int))
 {

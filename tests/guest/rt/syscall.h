@@ -1,20 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Raw i386 Linux system calls for the freestanding guest runtime.
+ * Raw Linux system calls for the freestanding guest runtime: what i386
+ * and x86_64 share.  The system call numbers and what differs between
+ * the two are in syscall-i386.h and syscall-x86_64.h, included below.
  *
  * Everything here follows the kernel convention: a call returns the raw
- * %eax value, i.e. a negative errno on failure.  There is no errno.
+ * %eax / %rax value, i.e. a negative errno on failure.  There is no
+ * errno.
  *
- * Numbers and structure layouts are those of Linux 2.5.38
- * (include/asm-i386/unistd.h, signal.h, ...).  They are unchanged in
- * later kernels, so the same binaries also run under the IA32 emulation
- * of an x86_64 host, which is how the runtime is tested without a guest.
+ * Constants and structure layouts are those of the guest kernels: Linux
+ * 2.5.38 on i386 (include/asm-i386/unistd.h, signal.h, ...), and on
+ * x86_64 the 2.5.38 core with the arch code of 2.5.42
+ * (include/asm-x86_64/).  Structures are written with long and pointer
+ * members where the kernel's are long (timespec, timeval, rlimit,
+ * sigaction, ...), so that one definition has the layout of either.
+ * The ABI is unchanged in later kernels, so the same binaries also run
+ * on this host (the i386 one under IA32 emulation), which is how the
+ * runtime is tested without a guest.
  */
 #ifndef RT_SYSCALL_H
 #define RT_SYSCALL_H
 
 typedef __SIZE_TYPE__ size_t;
-typedef int ssize_t;
+typedef long ssize_t;
 typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
@@ -23,54 +31,7 @@ typedef long long s64;
 #define NULL ((void *)0)
 #define INT_MAX 0x7fffffff
 
-#define __NR_exit		1
-#define __NR_fork		2
-#define __NR_read		3
-#define __NR_write		4
-#define __NR_open		5
-#define __NR_close		6
-#define __NR_unlink		10
-#define __NR_execve		11
-#define __NR_getpid		20
-#define __NR_mount		21
-#define __NR_alarm		27
-#define __NR_pause		29
-#define __NR_sync		36
-#define __NR_kill		37
-#define __NR_mkdir		39
-#define __NR_pipe		42
-#define __NR_times		43
-#define __NR_brk		45
-#define __NR_ioctl		54
-#define __NR_fcntl		55
-#define __NR_setpgid		57
-#define __NR_dup2		63
-#define __NR_gettimeofday	78
-#define __NR_reboot		88
-#define __NR_old_mmap		90
-#define __NR_munmap		91
-#define __NR_setitimer		104
-#define __NR_wait4		114
-#define __NR_ipc		117
-#define __NR_clone		120
-#define __NR_uname		122
-#define __NR_mprotect		125
-#define __NR_sched_yield	158
-#define __NR_nanosleep		162
-#define __NR_mremap		163
-#define __NR_poll		168
-#define __NR_prctl		172
-#define __NR_rt_sigreturn	173
-#define __NR_rt_sigaction	174
-#define __NR_rt_sigprocmask	175
-#define __NR_rt_sigpending	176
-#define __NR_mmap2		192
-#define __NR_gettid		224
-#define __NR_tkill		238
-#define __NR_futex		240
-#define __NR_exit_group		252
-
-/* errno values (include/asm-i386/errno.h) */
+/* errno values (asm-generic/errno.h: i386 and x86_64 alike) */
 #define EPERM		1
 #define ENOENT		2
 #define ESRCH		3
@@ -125,11 +86,12 @@ typedef long long s64;
 #define CLONE_THREAD	0x00010000
 /*
  * 2.5.38: CLONE_SETTID stores the child's pid at the address in %edx
- * (in the parent's context, before clone returns); CLONE_CLEARTID makes
- * mm_release() store 0 there and FUTEX_WAKE(1) it when the child exits.
- * Later kernels renamed the bits CLONE_PARENT_SETTID (%edx) and
- * CLONE_CHILD_CLEARTID (%edi); rt_clone() passes the same address in
- * both registers so the bits mean the same thing on either kernel.
+ * (x86_64: %rdx) in the parent's context, before clone returns;
+ * CLONE_CLEARTID makes mm_release() store 0 there and FUTEX_WAKE(1) it
+ * when the child exits.  Later kernels renamed the bits
+ * CLONE_PARENT_SETTID (%edx, %rdx) and CLONE_CHILD_CLEARTID (%edi,
+ * %r10); rt_clone() passes the same address in both registers so the
+ * bits mean the same thing on either kernel.
  */
 #define CLONE_SETTID	0x00100000
 #define CLONE_CLEARTID	0x00200000
@@ -143,7 +105,7 @@ typedef long long s64;
 #define WIFSIGNALED(s)	(((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
 #define WTERMSIG(s)	((s) & 0x7f)
 
-/* signals (include/asm-i386/signal.h) */
+/* signals (include/asm-i386/signal.h; asm-x86_64/signal.h: the same) */
 #define SIGHUP		1
 #define SIGINT		2
 #define SIGKILL		9
@@ -169,9 +131,15 @@ typedef long long s64;
 #define SIG_UNBLOCK	1
 #define SIG_SETMASK	2
 
-typedef struct { u32 sig[2]; } sigset_t;	/* _NSIG / 32 words */
+/* _NSIG / 32 words; on x86_64 the kernel's one 64-bit word (the same
+ * bits, little-endian) */
+typedef struct { u32 sig[2]; } sigset_t;
 
-/* the rt_sigaction() layout: handler, flags, restorer, mask */
+/*
+ * The rt_sigaction() layout: handler, flags, restorer, mask (i386's
+ * struct sigaction, x86_64's struct sigaction; x86_64 always delivers
+ * the rt frame, and only to an SA_RESTORER restorer: rt.c sets it).
+ */
 struct k_sigaction {
 	void *handler;
 	unsigned long flags;
@@ -179,15 +147,23 @@ struct k_sigaction {
 	sigset_t mask;
 };
 
-/* asm-generic/siginfo.h, only the members the tests look at */
+/*
+ * 2.5.38 asm-generic/siginfo.h (i386 and x86_64 alike), only the members
+ * the tests look at.  The union holds a pointer: on x86_64 it starts at
+ * offset 16, as the kernel's does.  2.5.38's si_band is an int; later
+ * kernels made it a long, so on a modern x86_64 kernel si_fd is at
+ * offset 24, not 20 (only basic_fd_signal reads it, a FUTEX_FD test
+ * that SKIPs there).
+ */
 typedef struct {
 	int si_signo;
 	int si_errno;
 	int si_code;
 	union {
 		int pad[29];
+		void *addr;				/* SIGSEGV, SIGBUS */
 		struct { int pid; unsigned int uid; } kill;
-		struct { long band; int fd; } poll;	/* SIGPOLL / F_SETSIG */
+		struct { int band; int fd; } poll;	/* SIGPOLL / F_SETSIG */
 	} u;
 } siginfo_t;
 
@@ -222,11 +198,7 @@ struct utsname {
 #define FUTEX_WAKE	1
 #define FUTEX_FD	2
 
-/* ipc(2) multiplexer calls and flags */
-#define IPC_SHMAT	21
-#define IPC_SHMDT	22
-#define IPC_SHMGET	23
-#define IPC_SHMCTL	24
+/* SysV IPC flags (the calls: syscall-<arch>.h) */
 #define IPC_PRIVATE	0
 #define IPC_CREAT	01000
 #define IPC_RMID	0
@@ -240,10 +212,13 @@ struct utsname {
 #define PR_SET_CHILD_SUBREAPER	36	/* host mode only; not in 2.5.38 */
 
 /*
- * rt_syscall() is in start.S.  It saves and restores %ebx, %esi, %edi
- * and %ebp around "int $0x80", so it does not matter that 2.5-era
- * syscalls may write their argument slots (the saved user registers):
- * the compiler never sees a register change behind its back.
+ * rt_syscall() is in start-<arch>.S: i386 "int $0x80", x86_64 "syscall".
+ * It is an ordinary function call for the compiler, and it keeps every
+ * register the C ABI says it must, so it does not matter what 2.5-era
+ * syscalls do to their argument registers (i386: saves and restores
+ * %ebx, %esi, %edi and %ebp around the call; x86_64: the arguments are
+ * in call-clobbered registers anyway, and so are %rcx and %r11, which
+ * "syscall" overwrites).
  */
 long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
@@ -262,6 +237,14 @@ long rt_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-4095)
 
 __attribute__((noreturn)) void sys_exit(int code);
+
+#if defined(__x86_64__)
+#include "syscall-x86_64.h"
+#elif defined(__i386__)
+#include "syscall-i386.h"
+#else
+#error "the guest runtime is for i386 and x86_64"
+#endif
 
 static inline long sys_read(int fd, void *buf, size_t n)
 { return SC3(__NR_read, fd, buf, n); }
@@ -344,15 +327,7 @@ static inline long sys_rt_sigprocmask(int how, const sigset_t *set,
 static inline long sys_rt_sigpending(sigset_t *set)
 { return SC2(__NR_rt_sigpending, set, sizeof(sigset_t)); }
 
-static inline void *sys_mmap(void *addr, size_t len, int prot, int flags,
-			     int fd, unsigned long pgoff)
-{ return (void *)SC6(__NR_mmap2, addr, len, prot, flags, fd, pgoff); }
-/* old_mmap takes one pointer to all six arguments, offset in bytes */
-struct mmap_arg_struct {
-	unsigned long addr, len, prot, flags, fd, offset;
-};
-static inline void *sys_old_mmap(struct mmap_arg_struct *a)
-{ return (void *)SC1(__NR_old_mmap, a); }
+/* sys_mmap(): syscall-<arch>.h */
 static inline long sys_munmap(void *addr, size_t len)
 { return SC2(__NR_munmap, addr, len); }
 static inline long sys_mprotect(void *addr, size_t len, int prot)
@@ -365,32 +340,5 @@ static inline long sys_brk(void *addr)
 
 static inline long sys_poll(struct pollfd *fds, unsigned int n, int ms)
 { return SC3(__NR_poll, fds, n, ms); }
-
-/* SysV shm through the ipc(2) multiplexer, as 2.5.38 i386 has it */
-static inline long sys_shmget(int key, size_t size, int flags)
-{ return SC5(__NR_ipc, IPC_SHMGET, key, size, flags, 0); }
-static inline long sys_shmat(int id, const void *addr, int flags,
-			     unsigned long *raddr)
-{ return SC5(__NR_ipc, IPC_SHMAT, id, flags, raddr, addr); }
-static inline long sys_shmdt(const void *addr)
-{ return SC5(__NR_ipc, IPC_SHMDT, 0, 0, 0, addr); }
-static inline long sys_shmctl(int id, int cmd, void *buf)
-{ return SC5(__NR_ipc, IPC_SHMCTL, id, cmd, 0, buf); }
-
-/*
- * sys_futex(uaddr, op, val, utime): utime is a relative timeout for
- * FUTEX_WAIT (NULL = forever); 2.5.38 ignores the 5th/6th arguments,
- * later kernels read them for other ops, so they are passed as 0.
- */
-static inline long sys_futex(volatile int *uaddr, int op, int val,
-			     const struct timespec *utime)
-{ return SC4(__NR_futex, uaddr, op, val, utime); }
-
-static inline u64 rt_rdtsc(void)
-{
-	u64 t;
-	__asm__ __volatile__("rdtsc" : "=A"(t));
-	return t;
-}
 
 #endif /* RT_SYSCALL_H */

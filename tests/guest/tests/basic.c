@@ -104,7 +104,7 @@ int basic_efault(void)
 {
 	volatile int *f = page_or_die();
 	volatile int *hole, *none;
-	volatile int *kernel = (volatile int *)0xc0000000;
+	volatile int *kernel = (volatile int *)KERNEL_ADDR;
 
 	REQUIRE(f, "no page");
 	hole = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -123,9 +123,9 @@ int basic_efault(void)
 		   "FUTEX_WAKE on an unmapped page");
 	/* 2.5.38: no vma above TASK_SIZE, get_user_pages() fails */
 	EXPECT_ERR(futex_wait_ms(kernel, 0, 100), EFAULT,
-		   "FUTEX_WAIT at 0xc0000000");
+		   "FUTEX_WAIT at " KERNEL_ADDR_STR);
 	EXPECT_ERR(sys_futex(kernel, FUTEX_WAKE, 1, NULL), EFAULT,
-		   "FUTEX_WAKE at 0xc0000000");
+		   "FUTEX_WAKE at " KERNEL_ADDR_STR);
 	/* get_user_pages() wants VM_READ */
 	EXPECT_ERR(futex_wait_ms(none, 0, 100), EFAULT,
 		   "FUTEX_WAIT on a PROT_NONE page");

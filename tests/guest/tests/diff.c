@@ -29,10 +29,6 @@
  */
 #include "tests.h"
 
-#define __NR_setrlimit	75
-#define __NR_setuid32	213
-#define __NR_lseek	19
-#define __NR_madvise	219
 #define RLIMIT_MEMLOCK	8
 #define MADV_DONTNEED	4
 #define SHM_RDONLY	010000
@@ -92,7 +88,7 @@ static long call(volatile int *a, int op, int val, const void *ts)
 	long r;
 
 	guard(GUARD_MS);
-	r = SC4(__NR_futex, a, op, val, ts);
+	r = sys_futex(a, op, val, ts);
 	guard(0);
 	if (op == FUTEX_FD && r >= 0)
 		sys_close(r);
@@ -154,8 +150,8 @@ static volatile int *map_fd(size_t len, int prot, int flags, int fd)
 
 /*
  * Holes: npages mapped, then the last one unmapped again.  Below
- * TASK_UNMAPPED_BASE (0x40000000), where 2.5's first-fit mmap never
- * looks, so that nothing refills them.
+ * TASK_UNMAPPED_BASE (0x40000000; x86_64: TASK_SIZE / 3, ~170 GB), where
+ * 2.5's first-fit mmap never looks, so that nothing refills them.
  */
 #define HOLE_BASE	0x38000000UL
 
@@ -256,9 +252,10 @@ static int setup_addrs(volatile int *stack_word)
 	add("null", NULL, 0);
 	add("page1", (volatile int *)0x1000, 0);
 	add("low-gap", (volatile int *)0x20000000, 0);
-	add("kernel", (volatile int *)0xc0000000, 0);
-	add("kernel-hi", (volatile int *)0xffffff00, 0);
-	add("top", (volatile int *)0xfffffffc, 0);
+	add("kernel", (volatile int *)KERNEL_ADDR, 0);
+	/* the last 256 bytes, the last word of the address space */
+	add("kernel-hi", (volatile int *)(0UL - 256), 0);
+	add("top", (volatile int *)(0UL - 4), 0);
 	p = map(PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS);
 	if (p)
 		p[0] = 0;
@@ -391,7 +388,7 @@ static void timeout_pointers(volatile int *f)
 	tp[n].name = "unmapped";
 	tp[n++].p = (const void *)hole();
 	tp[n].name = "kernel";
-	tp[n++].p = (const void *)0xc0000000;
+	tp[n++].p = (const void *)KERNEL_ADDR;
 	tp[n].name = "four";
 	tp[n++].p = (const void *)4;
 	/* the last 4 bytes of a page, followed by a hole */
@@ -736,7 +733,7 @@ static int lim_child(void *arg)
 	shared_page[0] = 0;
 	shared_page[1] = 0;
 	if (!p || SC2(__NR_setrlimit, RLIMIT_MEMLOCK, &rl) != 0 ||
-	    (a->uid && SC1(__NR_setuid32, a->uid) != 0))
+	    (a->uid && sys_setuid(a->uid) != 0))
 		return 1;
 	for (i = 0; i < a->tries; i++) {
 		r = sys_futex(&p[i], FUTEX_FD, 0, NULL);

@@ -24,9 +24,6 @@
  */
 #include "tests.h"
 
-#define __NR_setrlimit	75
-#define __NR_getuid32	199
-#define __NR_setuid32	213
 #define RLIMIT_MEMLOCK	8
 #define LIMIT_UID	1000
 #define LIMIT_PAGES	16
@@ -45,7 +42,7 @@ static long set_memlock(unsigned long pages)
 
 static long become(int uid)
 {
-	return SC1(__NR_setuid32, uid);
+	return sys_setuid(uid);
 }
 
 static long futex_fd(volatile int *f)
@@ -266,7 +263,7 @@ int limit_fd_pins(void)
 	SKIP_NO_FUTEX_FD(r);
 	REQUIRE(r >= 0, "FUTEX_FD: %s", rt_errname(r));
 	sys_close(r);
-	if (SC0(__NR_getuid32) != 0)
+	if (sys_getuid() != 0)
 		SKIP("not root: cannot set up another uid");
 	l.sh = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS);

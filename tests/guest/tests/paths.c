@@ -54,15 +54,6 @@
  */
 #include "tests.h"
 
-#define __NR_mknod	14
-#define __NR_setrlimit	75
-#define __NR_readlink	85
-#define __NR_swapon	87
-#define __NR_ftruncate	93
-#define __NR_socketcall	102
-#define __NR_getuid32	199
-#define __NR_setuid32	213
-
 #define RLIMIT_NOFILE	7
 #define RLIMIT_MEMLOCK	8
 #define RLIM_INFINITY	(~0UL)
@@ -70,7 +61,11 @@
 #define MREMAP_FIXED	2
 #define EAFNOSUPPORT	97
 #define S_IFBLK		0060000
+#ifdef __x86_64__
+#define BLKBSZSET	0x40081271	/* _IOW(0x12, 113, size_t) */
+#else
 #define BLKBSZSET	0x40041271	/* _IOW(0x12, 113, size_t) */
+#endif
 
 #define AF_UNIX		1
 #define SOCK_DGRAM	2
@@ -222,6 +217,50 @@ static void send_byte(int fd, char c)
 
 /* ------------------------------------------------------------------ */
 
+#ifdef __x86_64__
+/*
+ * paths_exec_fd.  The new image is 64 bytes of code in an ELF file the
+ * test writes to /tmp (the initrd has no other binary to run); x86_64
+ * system calls (2.5.42 asm-x86_64/unistd.h: close 3, poll 7, exit 60):
+ *
+ *	movl $3, %eax; movl $11, %edi; syscall		close(11)
+ *	movl %eax, %ebx
+ *	movabsq $0x10000000a, %rax; pushq %rax		{ 10, POLLIN }
+ *	movl $7, %eax; movq %rsp, %rdi; movl $1, %esi; movq $-1, %rdx
+ *	syscall						poll(&p, 1, -1)
+ *	shll $4, %eax; andl $15, %ebx; orl %ebx, %eax
+ *	movl %eax, %edi; movl $60, %eax; syscall	exit(poll << 4 |
+ *							     close & 15)
+ */
+static const unsigned char exec_code[] = {
+	0xb8, 0x03, 0x00, 0x00, 0x00, 0xbf, 0x0b, 0x00, 0x00, 0x00,
+	0x0f, 0x05, 0x89, 0xc3, 0x48, 0xb8, 0x0a, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x50, 0xb8, 0x07, 0x00, 0x00, 0x00,
+	0x48, 0x89, 0xe7, 0xbe, 0x01, 0x00, 0x00, 0x00, 0x48, 0xc7,
+	0xc2, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05, 0xc1, 0xe0, 0x04,
+	0x83, 0xe3, 0x0f, 0x09, 0xd8, 0x89, 0xc7, 0xb8, 0x3c, 0x00,
+	0x00, 0x00, 0x0f, 0x05,
+};
+
+#define EXEC_BASE	0x400000u
+#define ELF_IDENT	"\177ELF\002\001\001"	/* ELFCLASS64, LSB, v1 */
+#define ELF_MACHINE	62			/* EM_X86_64 */
+
+struct elf_image {
+	/* Elf64_Ehdr */
+	unsigned char ident[16];
+	unsigned short type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	unsigned short ehsize, phentsize, phnum, shentsize, shnum,
+		       shstrndx;
+	/* one Elf64_Phdr */
+	u32 p_type, p_flags;
+	u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+	unsigned char code[sizeof(exec_code)];
+} __attribute__((packed));
+#else
 /*
  * paths_exec_fd.  The new image is 54 bytes of code in an ELF file the
  * test writes to /tmp (the initrd has no other binary to run):
@@ -244,9 +283,9 @@ static const unsigned char exec_code[] = {
 	0x00, 0x00, 0xcd, 0x80,
 };
 
-#define EXEC_PATH	"/tmp/paths-exec"
-#define EXEC_COMM	"paths-exec"
 #define EXEC_BASE	0x08048000u
+#define ELF_IDENT	"\177ELF\001\001\001"	/* ELFCLASS32, LSB, v1 */
+#define ELF_MACHINE	3			/* EM_386 */
 
 struct elf_image {
 	/* Elf32_Ehdr */
@@ -260,6 +299,10 @@ struct elf_image {
 	    p_align;
 	unsigned char code[sizeof(exec_code)];
 } __attribute__((packed));
+#endif
+
+#define EXEC_PATH	"/tmp/paths-exec"
+#define EXEC_COMM	"paths-exec"
 
 static long write_exec_image(void)
 {
@@ -267,14 +310,16 @@ static long write_exec_image(void)
 	long fd, r;
 
 	memset(&e, 0, sizeof(e));
-	memcpy(e.ident, "\177ELF\001\001\001", 7);
+	memcpy(e.ident, ELF_IDENT, 7);
 	e.type = 2;				/* ET_EXEC */
-	e.machine = 3;				/* EM_386 */
+	e.machine = ELF_MACHINE;
 	e.version = 1;
 	e.entry = EXEC_BASE + __builtin_offsetof(struct elf_image, code);
 	e.phoff = __builtin_offsetof(struct elf_image, p_type);
-	e.ehsize = 52;
-	e.phentsize = 32;
+	/* the size of the header (52, 64), of a program header (32, 56) */
+	e.ehsize = __builtin_offsetof(struct elf_image, p_type);
+	e.phentsize = __builtin_offsetof(struct elf_image, code) -
+		      __builtin_offsetof(struct elf_image, p_type);
 	e.phnum = 1;
 	e.p_type = 1;				/* PT_LOAD */
 	e.p_vaddr = e.p_paddr = EXEC_BASE;
@@ -470,16 +515,36 @@ struct cmsg_fd {
 	int fd;
 };
 
+#ifdef __x86_64__
+/* x86_64 has no socketcall(2) multiplexer: a system call each */
+static long socketcall(int call, long *args)
+{
+	switch (call) {
+	case SYS_SOCKETPAIR:
+		return SC4(__NR_socketpair, args[0], args[1], args[2], args[3]);
+	case SYS_SENDMSG:
+		return SC3(__NR_sendmsg, args[0], args[1], args[2]);
+	case SYS_RECVMSG:
+		return SC3(__NR_recvmsg, args[0], args[1], args[2]);
+	}
+	return -ENOSYS;
+}
+#else
 static long socketcall(int call, long *args)
 {
 	return SC2(__NR_socketcall, call, args);
 }
+#endif
+
+/* CMSG_LEN(sizeof(int)): not sizeof(struct cmsg_fd), which on x86_64
+ * has 4 bytes of padding that would pass a second fd (0) */
+#define CMSG_FD_LEN	(__builtin_offsetof(struct cmsg_fd, fd) + sizeof(int))
 
 static long send_fd(int sock, int fd)
 {
 	char c = 'f';
 	struct iovec_ iov = { &c, 1 };
-	struct cmsg_fd cm = { sizeof(cm), SOL_SOCKET, SCM_RIGHTS, fd };
+	struct cmsg_fd cm = { CMSG_FD_LEN, SOL_SOCKET, SCM_RIGHTS, fd };
 	struct msghdr_ m = { NULL, 0, &iov, 1, &cm, sizeof(cm), 0 };
 	long args[3] = { sock, (long)&m, 0 };
 
@@ -1157,7 +1222,7 @@ static int pin_child(void *arg)
 	if (r == 0)
 		r = set_rlimit(RLIMIT_MEMLOCK, RLIM_INFINITY);
 	if (r == 0)
-		r = SC1(__NR_setuid32, LIMIT_UID);
+		r = sys_setuid(LIMIT_UID);
 	if (r) {
 		res->err = r;
 		return 101;
@@ -1185,7 +1250,7 @@ int paths_pin_default(void)
 
 	if (tap_host)
 		SKIP("not on the host: FUTEX_FD");
-	if (SC0(__NR_getuid32) != 0)
+	if (sys_getuid() != 0)
 		SKIP("not root: cannot set up another uid");
 	res = rt_map(PAGE_SIZE, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS);
@@ -1326,7 +1391,7 @@ static int alloc_child(void *arg)
 	if (!p || !z)
 		return 100;
 	if (set_rlimit(RLIMIT_MEMLOCK, ALLOC_PAGES * PAGE_SIZE) ||
-	    SC1(__NR_setuid32, LIMIT_UID))
+	    sys_setuid(LIMIT_UID))
 		return 101;
 	n = injected();
 
@@ -1393,7 +1458,7 @@ int paths_alloc_fail(void)
 	if (injected() < 0)
 		SKIP("no %s (debug-fault-inject.patch: patched test kernels "
 		     "only)", FAULT_PATH);
-	if (SC0(__NR_getuid32) != 0)
+	if (sys_getuid() != 0)
 		SKIP("not root: cannot set up another uid");
 	expect_counts("alloc_fail: before", 0, 0, 0, 0);
 	pid = fork_run(alloc_child, NULL);

@@ -12,10 +12,13 @@
 /* test flags (list.h) */
 #define TF_TODO_COW	0x1
 #define TF_TODO_PRIV	0x2
+#define TF_TODO_WIDTH	0x4
 
 #define TODO_COW_REASON	"lost wakeup after COW (fixed by the series)"
 #define TODO_PRIV_REASON "private futex woken from another process " \
 			 "(fixed by the series)"
+#define TODO_WIDTH_REASON "int sys_futex() and sys_pause() of 2.5.38, " \
+			  "zero-extended on x86_64 (not the series')"
 
 /* every test function, from the table */
 #define T(name, groups, timeout, flags) int name(void);
