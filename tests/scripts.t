@@ -49,7 +49,7 @@ fake_tarball() {
 	tar -C "$tmp/fake" -cjf "$1" linux
 }
 
-echo "1..24"
+echo "1..25"
 
 # scripts/expect-fail (boot-test --expect-fail): a synthetic console
 # against a small expected-failures file.  Each test must fail with a
@@ -166,6 +166,17 @@ check "x86_64 without KERNEL_GIT: SKIPPED (one line, exit 77), nothing built" \
 	peer_skips "" "set KERNEL_GIT" x86_64-base \
 	"derive-peer --list $TOP/patches/x86_64/base x86_64-base" \
 	"build vanilla-x86_64-up"
+# ... and its stages, not built here: SKIPPED, exit 3, not a failure.
+arch_stage_skips() {
+	rc=0
+	env -u KERNEL_GIT FUTEX_COW_CACHE="$cache" "$TOP/scripts/stage" \
+		vanilla-x86_64-up-ok >"$tmp/sout" 2>&1 </dev/null || rc=$?
+	[ $rc = 3 ] || { cat "$tmp/sout"; echo "exit $rc, want 3"; return 1; }
+	grep -q 'SKIPPED: stage vanilla-x86_64-up-ok: .*needs a kernel history tree' \
+		"$tmp/sout" || { cat "$tmp/sout"; return 1; }
+}
+check "an x86_64 stage without a history tree: SKIPPED, exit 3" \
+	arch_stage_skips
 # The kinds table: every stack is there, and every kind has a variant.
 kinds_ok() {
 	for k in $(kind_names); do
