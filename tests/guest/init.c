@@ -509,8 +509,10 @@ int main(int argc, char **argv, char **envp)
 		list_tests();
 		return 0;
 	}
-	if (opt.pid1 && !tap_host)
+	if (opt.pid1 && !tap_host) {
 		setup_console();
+		rt_console_drain = 1;
+	}
 	rt_printf("TAP version 13\n");
 	if (opt.pid1 && !tap_host)
 		setup_proc();

@@ -162,7 +162,7 @@ static int vdprintf(int fd, const char *fmt, va_list ap)
 
 	if (n >= (int)sizeof(buf))
 		n = sizeof(buf) - 1;
-	rt_write_all(fd, buf, n);
+	rt_write_out(fd, buf, n);
 	return n;
 }
 

@@ -183,6 +183,26 @@ long rt_write_all(int fd, const void *buf, size_t n)
 	return done;
 }
 
+/*
+ * Set by init as PID 1 of a guest, whose fds 1 and 2 are the serial
+ * console.  A line written there waits in the tty buffer until the UART
+ * has sent it, but printk() writes to the UART at once, so a kernel
+ * message that the writer's next system call causes could land inside
+ * the line.  rt_write_out() therefore waits until the line is sent
+ * (TCSBRK with a nonzero argument is tcdrain()).
+ */
+int rt_console_drain;
+
+long rt_write_out(int fd, const void *buf, size_t n)
+{
+	long r = rt_write_all(fd, buf, n);
+
+	if (rt_console_drain && (fd == 1 || fd == 2))
+		while (sys_ioctl(fd, TCSBRK, 1) == -EINTR)
+			;
+	return r;
+}
+
 /* read up to n-1 bytes of a (small) file and NUL-terminate them */
 long rt_read_file(const char *path, char *buf, size_t n)
 {

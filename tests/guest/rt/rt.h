@@ -36,6 +36,8 @@ long rt_atol(const char *s);
 const char *rt_errname(long err);
 
 long rt_write_all(int fd, const void *buf, size_t n);
+long rt_write_out(int fd, const void *buf, size_t n);
+extern int rt_console_drain;
 long rt_read_file(const char *path, char *buf, size_t n);
 /* a field of /proc/meminfo ("MemFree", "HighFree", ...); -1 if absent */
 long rt_meminfo(const char *field);

@@ -16,7 +16,7 @@ static void vdiag(const char *fmt, va_list ap)
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
-	rt_write_all(1, buf, n);
+	rt_write_out(1, buf, n);
 }
 
 void tap_diag(const char *fmt, ...)
