@@ -203,10 +203,21 @@ arch_field() {
 		print $f; n = 1; exit } END { exit !n }' "$ARCHES"
 }
 
-# variant_image VARIANT: the path of the variant's built kernel image in
-# the cache.
+# variant_image VARIANT [TREE]: the path of the variant's built kernel
+# image in the cache (in the work tree TREE, scripts/build --tree, if
+# given and not empty).
 variant_image() {
-	echo "$CACHE/build/$1/linux/arch/$(variant_arch "$1")/boot/bzImage"
+	echo "$CACHE/build/${2:-$1}/linux/arch/$(variant_arch "$1")/boot/bzImage"
+}
+
+# arch_base ARCH: derive ARCH's code from the kernel history tree
+# (configs/arches: BASE, a commit list) into the cache with
+# scripts/derive-peer; its messages, then the series' directory.  Nothing
+# for an arch without a BASE.  Exit status 77 (SKIPPED) when it needs a
+# history tree and has none.
+arch_base() {
+	_b=$(arch_field "$1" 4) || return 1
+	[ "$_b" = - ] || "$TOP/scripts/derive-peer" --list "$TOP/$_b" "$1-base"
 }
 
 # The stage table, configs/stages (its header says what the fields are);
